@@ -1,0 +1,32 @@
+"""The readable sentence for each audit action code (stable, namespaced codes)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "orgs.org.created": _("created the unit"),
+    "orgs.org.updated": _("changed the unit"),
+    "orgs.lineage.recorded": _("recorded a lineage change"),
+    "people.person.created": _("registered the person"),
+    "people.person.updated": _("changed the person's details"),
+    "people.person.transferred": _("transferred the person"),
+    "imports.job.created": _("uploaded an Excel file"),
+    "imports.job.applied": _("imported the rows of an Excel file"),
+    "accounts.token.created": _("created an API token"),
+    "accounts.token.revoked": _("revoked an API token"),
+    "accounts.role.granted": _("granted a role"),
+    "accounts.user.created": _("created the account"),
+}
+
+OBJECT_TYPES = {
+    "orgs.org": _("Organisation"),
+    "orgs.lineageevent": _("Lineage event"),
+    "people.person": _("Person"),
+    "imports.importjob": _("Excel import"),
+    "accounts.apitoken": _("API token"),
+    "accounts.membership": _("Role"),
+    "accounts.user": _("User"),
+}
+
+
+def describe(action: str) -> str:
+    return str(ACTIONS.get(action, action))

@@ -1,0 +1,40 @@
+"""Navigation shown to a user: only the areas their roles reach."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import can
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        ("home", _("Home"), reverse("core:home"), True),
+        ("orgs", _("Organisations"), reverse("orgs:org-list"), can(user, "org.view")),
+        ("people", _("People"), reverse("people:person-list"), can(user, "person.view")),
+        (
+            "imports",
+            _("Excel import"),
+            reverse("imports:job-list"),
+            can(user, "org.import") or can(user, "person.import"),
+        ),
+        ("audit", _("Audit log"), reverse("core:audit-list"), can(user, "audit.view_all")),
+    ]
+    path = request.path
+    return {
+        "nav_items": [
+            {
+                "key": key,
+                "label": label,
+                "url": url,
+                "current": (url == "/" and path == "/") or (url != "/" and path.startswith(url)),
+            }
+            for key, label, url, allowed in items
+            if allowed
+        ]
+    }

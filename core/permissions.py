@@ -1,0 +1,146 @@
+"""Who may do what: `can(user, action, obj)` and `visible_orgs(user)`.
+
+A user holds roles in organisations (accounts.Membership). A role in an organisation reaches the
+organisation's descendants, and the units that merged into it or were renamed to it (with their
+descendants), since their records are now kept by the successor. A system administrator reaches all.
+Every view and API endpoint asks this module; nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Role
+
+ALL_ROLES = frozenset(Role.values)
+KEEPERS = frozenset({Role.ADMIN, Role.OFFICER})
+UNIT_KEEPERS = frozenset({Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT})
+
+# action → the roles that allow it (within what the role reaches).
+ACTIONS: dict[str, frozenset[str]] = {
+    "org.view": ALL_ROLES,
+    "org.create": KEEPERS,
+    "org.change": KEEPERS,
+    "org.import": KEEPERS,
+    "org.lineage.change": KEEPERS,
+    "person.view": ALL_ROLES,
+    "person.create": UNIT_KEEPERS,
+    "person.change": UNIT_KEEPERS,
+    "person.import": UNIT_KEEPERS,
+    "person.view_personal": UNIT_KEEPERS,
+    "audit.view": KEEPERS,
+    "audit.view_all": frozenset({Role.ADMIN}),
+    "user.manage": frozenset({Role.ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a user's roles reach: per role, the path prefixes of the subtrees it covers."""
+
+    everything: bool
+    paths_by_role: dict[str, tuple[str, ...]]
+
+    def roles_for_path(self, path: str) -> set[str]:
+        return {
+            role
+            for role, prefixes in self.paths_by_role.items()
+            if any(path.startswith(prefix) for prefix in prefixes)
+        }
+
+    def all_paths(self) -> set[str]:
+        return {p for prefixes in self.paths_by_role.values() for p in prefixes}
+
+
+def _reach(user: Any) -> Reach:
+    cached = getattr(user, "_thidua_reach", None)
+    if cached is not None:
+        return cached
+    from orgs.selectors import lineage_absorbed_paths
+
+    everything = False
+    paths: dict[str, set[str]] = {}
+    if user is not None and user.is_authenticated and user.is_active:
+        memberships = Membership.objects.filter(user=user).select_related("org")
+        for m in memberships:
+            if m.role == Role.ADMIN and m.org_id is None:
+                everything = True
+                paths.setdefault(m.role, set()).add("/")
+                continue
+            if m.org is None:
+                continue
+            prefixes = paths.setdefault(m.role, set())
+            prefixes.add(m.org.path)
+            prefixes.update(lineage_absorbed_paths(m.org))
+    reach = Reach(everything, {role: tuple(sorted(p)) for role, p in paths.items()})
+    if user is not None:
+        user._thidua_reach = reach
+    return reach
+
+
+def forget(user: Any) -> None:
+    """Drop the cached reach (after roles change)."""
+    if hasattr(user, "_thidua_reach"):
+        del user._thidua_reach
+
+
+def _org_of(obj: Any) -> Any:
+    """The organisation an object belongs to, for scoping."""
+    if obj is None:
+        return None
+    label = obj._meta.label_lower
+    if label == "orgs.org":
+        return obj
+    if label == "people.person":
+        return obj.unit
+    if label == "orgs.lineageevent":
+        return obj.successor or obj.predecessor
+    return getattr(obj, "org", None)
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether `user` may do `action` on `obj` (or anywhere, when obj is None)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not user.is_active:
+        return False
+    allowed_roles = ACTIONS.get(action)
+    if allowed_roles is None:
+        raise ValueError(f"unknown action {action!r}")
+    reach = _reach(user)
+    if obj is None:
+        return bool(allowed_roles & set(reach.paths_by_role))
+    org = _org_of(obj)
+    if org is None:
+        return reach.everything and Role.ADMIN in allowed_roles
+    return bool(allowed_roles & reach.roles_for_path(org.path))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied (a Vietnamese 403 page, or a JSON 403) unless `can`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def visible_orgs(user: Any, action: str = "org.view") -> QuerySet[Any]:
+    """The organisations the user's roles reach for `action` (all roles for viewing)."""
+    from orgs.models import Org
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Org.objects.none()
+    reach = _reach(user)
+    if reach.everything and Role.ADMIN in ACTIONS[action]:
+        return Org.objects.all()
+    prefixes = {
+        p for role, ps in reach.paths_by_role.items() if role in ACTIONS[action] for p in ps
+    }
+    if not prefixes:
+        return Org.objects.none()
+    condition = Q()
+    for prefix in sorted(prefixes):
+        condition |= Q(path__startswith=prefix)
+    return Org.objects.filter(condition)

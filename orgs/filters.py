@@ -1,0 +1,47 @@
+"""The organisation list's filters, shared by the page and the API (GET /api/v1/orgs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.search import search
+from orgs.models import Org, OrgKind
+
+
+class OrgFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    active_on = django_filters.DateFilter(
+        method="filter_active_on",
+        label=_("Active on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("code", "code"), ("kind", "kind"), ("valid_to", "valid_to")),
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Org
+        fields = ["q", "kind", "active_on", "parent"]
+
+    def filter_q(self, qs: QuerySet[Org], name: str, value: str) -> QuerySet[Org]:
+        return search(qs, value)
+
+    def filter_active_on(self, qs: QuerySet[Org], name: str, value: Any) -> QuerySet[Org]:
+        return qs.exclude(valid_from__gt=value).exclude(valid_to__lt=value)
+
+    def filter_queryset(self, queryset: QuerySet[Org]) -> QuerySet[Org]:
+        qs = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort")
+        if sort:
+            return qs.order_by(*sort, "name", "id")
+        if self.form.cleaned_data.get("q"):
+            return qs.order_by("search_rank", "name", "id")
+        return qs.order_by("name", "id")

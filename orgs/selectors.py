@@ -1,0 +1,95 @@
+"""Reads of organisations and their lineage, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from core import permissions
+from orgs import rules
+from orgs.filters import OrgFilter
+from orgs.models import LineageEvent, Org
+
+def lineage_edges() -> list[rules.Edge]:
+    """All lineage events as pure edges (a small table: one row per merger, split or renaming)."""
+    return [
+        rules.Edge(kind, pred, succ, day)
+        for kind, pred, succ, day in LineageEvent.objects.values_list(
+            "kind", "predecessor_id", "successor_id", "effective_date"
+        )
+    ]
+
+
+def lineage_absorbed_paths(org: Org) -> set[str]:
+    """Tree paths of units whose records passed to `org` (merged into or renamed to it)."""
+    links = [
+        link
+        for link in rules.predecessors(org.pk, lineage_edges())
+        if link.kind in rules.CONTINUING_KINDS
+    ]
+    if not links:
+        return set()
+    return set(Org.objects.filter(pk__in=[l.org_id for l in links]).values_list("path", flat=True))
+
+
+def org_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Org]:
+    """Organisations the user may see, searched (diacritics ignored), filtered and sorted.
+
+    Invalid filter values are ignored by OrgFilter's form; callers show its errors.
+    """
+    base = permissions.visible_orgs(user).select_related("parent")
+    return OrgFilter(filters or {}, queryset=base).qs
+
+
+def org_get(*, user: Any, pk: int) -> Org:
+    """One organisation the user may see; Org.DoesNotExist otherwise (a 404, not a hint)."""
+    return permissions.visible_orgs(user).select_related("parent").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class LineageEntry:
+    org: Org
+    kind: str
+    kind_label: str
+    date: dt.date
+    via: Org
+    depth: int
+
+
+@dataclass(frozen=True)
+class Lineage:
+    predecessors: list[LineageEntry]
+    successors: list[LineageEntry]
+    successor_now: Org | None
+    dissolved_on: dt.date | None
+
+
+def org_lineage(org: Org, at: dt.date | None = None) -> Lineage:
+    """Predecessors and successors of `org` as of `at` (default: everything recorded)."""
+    edges = lineage_edges()
+    pred_links = rules.predecessors(org.pk, edges, at)
+    succ_links = rules.successors(org.pk, edges, at)
+    ids = {l.org_id for l in pred_links + succ_links} | {l.via for l in pred_links + succ_links}
+    orgs = Org.objects.in_bulk(ids | {org.pk})
+    labels = dict(LineageEvent._meta.get_field("kind").choices or [])
+
+    def entries(links: list[rules.Link]) -> list[LineageEntry]:
+        return [
+            LineageEntry(orgs[l.org_id], l.kind, str(labels[l.kind]), l.date, orgs[l.via], l.depth)
+            for l in links
+        ]
+
+    dissolved = next((l.date for l in succ_links if l.kind == "dissolved"), None)
+    heir_id = rules.successor_at(org.pk, edges, at or dt.date.max)
+    heir = orgs.get(heir_id) if heir_id not in (None, org.pk) else None
+    if heir_id is not None and heir is None and heir_id != org.pk:
+        heir = Org.objects.get(pk=heir_id)
+    return Lineage(entries(pred_links), entries(succ_links), heir, dissolved)
+
+
+def org_children(*, user: Any, org: Org) -> QuerySet[Org]:
+    return permissions.visible_orgs(user).filter(parent=org).order_by("name")

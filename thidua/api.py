@@ -1,0 +1,53 @@
+"""The REST API under /api/v1: token or session authentication, JSON errors with a message."""
+
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from accounts.api import SessionAuth, TokenAuth
+from accounts.api import router as accounts_router
+from core.errors import DomainError
+from orgs.api import router as orgs_router
+from people.api import router as people_router
+
+api = NinjaAPI(
+    title="Thi đua API",
+    version="1",
+    description="Emulation and commendation register. Authenticate with a personal token "
+    "(`Authorization: Bearer td_…`) or the browser session.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/", orgs_router)
+api.add_router("/", people_router)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Sign in or send a valid API token.")}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Your roles do not allow this action.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Some values are not valid."), "errors": exc.errors}, status=422
+    )
