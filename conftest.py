@@ -18,7 +18,7 @@ from orgs.services import lineage_record, org_create
 from people.models import Category
 from people.services import person_create
 
-PASSWORD = "m4t-khau-thu-nghiem"
+PASSWORD = "m4t-khau-thu-nghiem"  # noqa: S105 - test accounts only
 
 
 def make_user(username: str, role: str | None = None, org: Org | None = None) -> User:
@@ -56,14 +56,20 @@ def bac_giang(province: Any) -> Org:
 @pytest.fixture
 def snv_thai_nguyen(thai_nguyen: Org) -> Org:
     return org_create(
-        actor=None, code="19.SNV", name="Sở Nội vụ tỉnh Thái Nguyên", kind="department", parent=thai_nguyen
+        actor=None,
+        code="19.SNV",
+        name="Sở Nội vụ tỉnh Thái Nguyên",
+        kind="department",
+        parent=thai_nguyen,
     )
 
 
 @pytest.fixture
 def snv_bac_kan(bac_kan: Org, snv_thai_nguyen: Org) -> Org:
     """Sở Nội vụ Bắc Kạn, merged into Sở Nội vụ Thái Nguyên on 1/7/2025."""
-    org = org_create(actor=None, code="06.SNV", name="Sở Nội vụ tỉnh Bắc Kạn", kind="department", parent=bac_kan)
+    org = org_create(
+        actor=None, code="06.SNV", name="Sở Nội vụ tỉnh Bắc Kạn", kind="department", parent=bac_kan
+    )
     lineage_record(
         actor=None,
         kind="merged_into",
@@ -77,7 +83,13 @@ def snv_bac_kan(bac_kan: Org, snv_thai_nguyen: Org) -> Org:
 
 @pytest.fixture
 def snv_bac_giang(bac_giang: Org) -> Org:
-    return org_create(actor=None, code="24.SNV", name="Sở Nội vụ tỉnh Bắc Giang", kind="department", parent=bac_giang)
+    return org_create(
+        actor=None,
+        code="24.SNV",
+        name="Sở Nội vụ tỉnh Bắc Giang",
+        kind="department",
+        parent=bac_giang,
+    )
 
 
 @pytest.fixture

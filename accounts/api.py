@@ -1,6 +1,5 @@
 """API authentication (personal tokens and the browser session) and token endpoints."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -57,7 +56,7 @@ class TokenIn(Schema):
 
 @router.get("/tokens", response=list[TokenOut], summary="List my API tokens")
 def list_tokens(request: HttpRequest) -> Any:
-    return ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return ApiToken.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
@@ -69,5 +68,5 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of my API tokens")
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk)
     return services.token_revoke(user=request.user, token=token)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from core import permissions
 from core.audit import audit_log
 from core.errors import DomainError
 
-TOKEN_PREFIX = "td_"
+TOKEN_PREFIX = "td_"  # noqa: S105 - a prefix, not a secret
 
 
 def token_hash(secret: str) -> str:
@@ -59,7 +59,11 @@ def membership_grant(*, actor: Any, user: User, role: str, org: Any | None) -> M
             action="accounts.role.granted",
             obj=membership,
             org_id=org.pk if org else None,
-            changes={"user": [None, user.username], "role": [None, role], "org": [None, org.pk if org else None]},
+            changes={
+                "user": [None, user.username],
+                "role": [None, role],
+                "org": [None, org.pk if org else None],
+            },
         )
     permissions.forget(user)
     return membership

@@ -95,11 +95,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             token, secret = services.token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-            messages.success(request, _("Token “%(n)s” created. Copy it now: it will not be shown again.") % {"n": token.name})
+            messages.success(
+                request,
+                _("Token “%(n)s” created. Copy it now: it will not be shown again.")
+                % {"n": token.name},
+            )
             form = TokenForm()
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    tokens = ApiToken.objects.filter(user_id=request.user.pk or 0).order_by("-created_at")
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret}
     )
@@ -109,7 +113,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the owner's tokens are found: someone else's token is a 404, and nothing changes.
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
     try:
         services.token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
         messages.success(request, _("Token “%(n)s” revoked.") % {"n": token.name})

@@ -162,9 +162,7 @@ def audit_verify() -> tuple[int, list[Problem]]:
                 )
             prev_hash, prev_id = event.hash, event.pk
         if head is not None and head.last_id != prev_id:
-            problems.append(
-                Problem(head.last_id, "deleted", f"event #{head.last_id} was deleted")
-            )
+            problems.append(Problem(head.last_id, "deleted", f"event #{head.last_id} was deleted"))
         elif head is not None and head.last_hash != prev_hash:
             problems.append(
                 Problem(prev_id, "edited", f"event #{prev_id} was edited (chain broken)")

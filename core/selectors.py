@@ -15,9 +15,9 @@ from core.models import AuditEvent
 
 def audit_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
     """The trail of one object, newest first (the caller checked audit.view on it)."""
-    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).select_related(
-        "actor"
-    )
+    return AuditEvent.objects.filter(
+        object_type=object_type, object_id=str(object_id)
+    ).select_related("actor")
 
 
 def audit_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditEvent]:

@@ -55,7 +55,9 @@ def audit_global(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_list(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
-        content = workbook_bytes(title=_("Audit log"), columns=_audit_columns(), rows=events[:50000])
+        content = workbook_bytes(
+            title=_("Audit log"), columns=_audit_columns(), rows=events[:50000]
+        )
         return xlsx_response("nhat-ky.xlsx", content)
     context = {
         "form": form,

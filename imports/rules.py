@@ -87,7 +87,9 @@ def match_headers(
         if key and key not in positions:
             positions[key] = index
     problems = [
-        RowProblem(1, str(col.header), _("The required column “%(c)s” is missing.") % {"c": col.header})
+        RowProblem(
+            1, str(col.header), _("The required column “%(c)s” is missing.") % {"c": col.header}
+        )
         for col in columns
         if col.required and col.key not in positions
     ]

@@ -138,7 +138,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportStatus.FAILED, message=exc.message)
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _finish(job, ImportStatus.FAILED, message=_("An unexpected error stopped the import; nothing was changed."))
+        _finish(
+            job,
+            ImportStatus.FAILED,
+            message=_("An unexpected error stopped the import; nothing was changed."),
+        )
     return job
 
 
@@ -240,9 +244,15 @@ def _check_orgs(
                 parsed.problems.append(
                     rules.RowProblem(number, headers[key], _("Write the date as dd/mm/yyyy."))
                 )
-        if item.get("valid_from") and item.get("valid_to") and item["valid_to"] < item["valid_from"]:
+        if (
+            item.get("valid_from")
+            and item.get("valid_to")
+            and item["valid_to"] < item["valid_from"]
+        ):
             parsed.problems.append(
-                rules.RowProblem(number, headers["valid_to"], _("The end date is before the start date."))
+                rules.RowProblem(
+                    number, headers["valid_to"], _("The end date is before the start date.")
+                )
             )
         parent_code = rules.cell_text(v["parent_code"]).upper()
         if parent_code:
@@ -269,9 +279,7 @@ def _check_orgs(
                 )
         elif not is_admin:
             parsed.problems.append(
-                rules.RowProblem(
-                    number, headers["parent_code"], _("Give the parent unit's code.")
-                )
+                rules.RowProblem(number, headers["parent_code"], _("Give the parent unit's code."))
             )
         problems.extend(parsed.problems)
         if not parsed.problems:
@@ -341,7 +349,9 @@ def _check_people(
         try:
             item["start_date"] = rules.parse_date(v["start_date"])
         except ValueError:
-            p.append(rules.RowProblem(number, headers["start_date"], _("Write the date as dd/mm/yyyy.")))
+            p.append(
+                rules.RowProblem(number, headers["start_date"], _("Write the date as dd/mm/yyyy."))
+            )
         if item["id_number"] and not ID_NUMBER.match(item["id_number"]):
             p.append(
                 rules.RowProblem(

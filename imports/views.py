@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,7 +19,7 @@ from imports.forms import UploadForm
 from imports.models import ImportJob, ImportKind
 from imports.tasks import run_import
 
-ACTION = {ImportKind.ORGS: "org.import", ImportKind.PEOPLE: "person.import"}
+ACTION: dict[str, str] = {ImportKind.ORGS: "org.import", ImportKind.PEOPLE: "person.import"}
 
 
 def _may_import(request: HttpRequest) -> list[str]:
@@ -31,30 +32,38 @@ def job_list(request: HttpRequest) -> HttpResponse:
     if not kinds:
         permissions.require(request.user, "person.import")
     form = UploadForm(request.POST or None, request.FILES or None)
-    form.fields["kind"].choices = [c for c in ImportKind.choices if c[0] in kinds]
+    kind_field = form.fields["kind"]
+    assert isinstance(kind_field, forms.ChoiceField)
+    kind_field.choices = [c for c in ImportKind.choices if c[0] in kinds]
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         try:
-            job = services.import_job_create(actor=request.user, kind=kind, upload=form.cleaned_data["file"])
+            job = services.import_job_create(
+                actor=request.user, kind=kind, upload=form.cleaned_data["file"]
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             if services.import_job_runs_in_background(job):
                 transaction.on_commit(lambda: run_import.enqueue(job.pk))
-                messages.info(request, _("The file has %(n)s rows; it is being imported in the background.") % {"n": job.total_rows})
+                messages.info(
+                    request,
+                    _("The file has %(n)s rows; it is being imported in the background.")
+                    % {"n": job.total_rows},
+                )
             else:
                 job = services.import_job_run(job_id=job.pk)
                 level = messages.success if job.status == "done" else messages.error
                 level(request, job.message)
             return redirect("imports:job-detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:20]
+    jobs = ImportJob.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:20]
     return render(request, "imports/job_list.html", {"form": form, "jobs": jobs, "kinds": kinds})
 
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A job's progress (polled by htmx while it runs) and its report."""
-    job = ImportJob.objects.filter(pk=pk, created_by=request.user).first()
+    job = ImportJob.objects.filter(pk=pk, created_by_id=request.user.pk).first()
     if job is None:
         raise Http404
     template = "imports/job_detail.html#progress" if is_htmx(request) else "imports/job_detail.html"
@@ -68,19 +77,33 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     permissions.require(request.user, ACTION[kind])
     columns, examples = services.template_rows(kind)
     xcols = [
-        XlsxColumn(f"{c.header}{' *' if c.required else ''}", (lambda i: (lambda row: row[i]))(n), c.width)
+        XlsxColumn(
+            f"{c.header}{' *' if c.required else ''}", (lambda i: lambda row: row[i])(n), c.width
+        )
         for n, c in enumerate(columns)
     ]
     notes = [
         _("Fill one row per record under the header; delete the example row."),
         _("Columns marked * are required. Dates as dd/mm/yyyy."),
-        _("Any error rejects the whole file and changes nothing; duplicates are reported and skipped."),
+        _(
+            "Any error rejects the whole file and changes nothing; duplicates are reported and skipped."
+        ),
     ]
     if kind == ImportKind.PEOPLE:
-        notes.append(_("Gender: Nam or Nữ. Category: Lãnh đạo, quản lý / Người lao động trực tiếp / Công chức, viên chức, người lao động."))
+        notes.append(
+            _(
+                "Gender: Nam or Nữ. Category: Lãnh đạo, quản lý / Người lao động trực tiếp / Công chức, viên chức, người lao động."
+            )
+        )
     else:
         from orgs.models import OrgKind
 
-        notes.append(_("Kind of unit: one of") + " " + "; ".join(str(label) for _code, label in OrgKind.choices))
+        notes.append(
+            _("Kind of unit: one of")
+            + " "
+            + "; ".join(str(label) for _code, label in OrgKind.choices)
+        )
     content = workbook_bytes(title=_("Data"), columns=xcols, rows=examples, notes=notes)
-    return xlsx_response(f"mau-nhap-{'don-vi' if kind == ImportKind.ORGS else 'ca-nhan'}.xlsx", content)
+    return xlsx_response(
+        f"mau-nhap-{'don-vi' if kind == ImportKind.ORGS else 'ca-nhan'}.xlsx", content
+    )

@@ -15,7 +15,9 @@ from orgs.models import Org, OrgKind
 
 class OrgFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    kind = django_filters.ChoiceFilter(
+        choices=OrgKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
     active_on = django_filters.DateFilter(
         method="filter_active_on",
         label=_("Active on"),

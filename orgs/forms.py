@@ -34,8 +34,12 @@ class OrgForm(forms.Form):
         return self.cleaned_data["parent_code"].strip().upper()
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
-        if data.get("valid_from") and data.get("valid_to") and data["valid_to"] < data["valid_from"]:
+        data = super().clean() or {}
+        if (
+            data.get("valid_from")
+            and data.get("valid_to")
+            and data["valid_to"] < data["valid_from"]
+        ):
             self.add_error("valid_to", _("The end date is before the start date."))
         return data
 
@@ -55,7 +59,9 @@ class LineageForm(forms.Form):
         required=False,
         help_text=_("e.g. Nghị quyết 202/2025/QH15"),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_successor_code(self) -> str:
         return self.cleaned_data["successor_code"].strip().upper()

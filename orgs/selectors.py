@@ -14,6 +14,7 @@ from orgs import rules
 from orgs.filters import OrgFilter
 from orgs.models import LineageEvent, Org
 
+
 def lineage_edges() -> list[rules.Edge]:
     """All lineage events as pure edges (a small table: one row per merger, split or renaming)."""
     return [
@@ -33,7 +34,9 @@ def lineage_absorbed_paths(org: Org) -> set[str]:
     ]
     if not links:
         return set()
-    return set(Org.objects.filter(pk__in=[l.org_id for l in links]).values_list("path", flat=True))
+    return set(
+        Org.objects.filter(pk__in=[link.org_id for link in links]).values_list("path", flat=True)
+    )
 
 
 def org_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Org]:
@@ -73,17 +76,26 @@ def org_lineage(org: Org, at: dt.date | None = None) -> Lineage:
     edges = lineage_edges()
     pred_links = rules.predecessors(org.pk, edges, at)
     succ_links = rules.successors(org.pk, edges, at)
-    ids = {l.org_id for l in pred_links + succ_links} | {l.via for l in pred_links + succ_links}
+    ids = {link.org_id for link in pred_links + succ_links} | {
+        link.via for link in pred_links + succ_links
+    }
     orgs = Org.objects.in_bulk(ids | {org.pk})
     labels = dict(LineageEvent._meta.get_field("kind").choices or [])
 
     def entries(links: list[rules.Link]) -> list[LineageEntry]:
         return [
-            LineageEntry(orgs[l.org_id], l.kind, str(labels[l.kind]), l.date, orgs[l.via], l.depth)
-            for l in links
+            LineageEntry(
+                orgs[link.org_id],
+                link.kind,
+                str(labels[link.kind]),
+                link.date,
+                orgs[link.via],
+                link.depth,
+            )
+            for link in links
         ]
 
-    dissolved = next((l.date for l in succ_links if l.kind == "dissolved"), None)
+    dissolved = next((link.date for link in succ_links if link.kind == "dissolved"), None)
     heir_id = rules.successor_at(org.pk, edges, at or dt.date.max)
     heir = orgs.get(heir_id) if heir_id not in (None, org.pk) else None
     if heir_id is not None and heir is None and heir_id != org.pk:

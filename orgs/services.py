@@ -49,15 +49,20 @@ def _check(
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
-        raise DomainError(_("Another unit already has the code %(code)s.") % {"code": code}, field="code")
+        raise DomainError(
+            _("Another unit already has the code %(code)s.") % {"code": code}, field="code"
+        )
     if valid_from and valid_to and valid_to < valid_from:
         raise DomainError(_("The end date is before the start date."), field="valid_to")
-    if instance is not None and parent is not None:
-        if parent.pk == instance.pk or parent.path.startswith(instance.path):
-            raise DomainError(
-                _("A unit cannot be placed under itself or one of its own sub-units."),
-                field="parent",
-            )
+    if (
+        instance is not None
+        and parent is not None
+        and (parent.pk == instance.pk or parent.path.startswith(instance.path))
+    ):
+        raise DomainError(
+            _("A unit cannot be placed under itself or one of its own sub-units."),
+            field="parent",
+        )
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +91,13 @@ def org_create(
 ) -> Org:
     """Add a unit to the tree."""
     f = _clean(
-        {"code": code, "name": name, "short_name": short_name, "aliases": aliases, "address": address}
+        {
+            "code": code,
+            "name": name,
+            "short_name": short_name,
+            "aliases": aliases,
+            "address": address,
+        }
     )
     _check(
         code=f["code"],
@@ -111,7 +122,9 @@ def org_create(
         action="orgs.org.created",
         obj=org,
         org_id=org.pk,
-        changes={k: [None, v] for k, v in snapshot(org, AUDITED_FIELDS).items() if v not in ("", None)},
+        changes={
+            k: [None, v] for k, v in snapshot(org, AUDITED_FIELDS).items() if v not in ("", None)
+        },
     )
     return org
 
@@ -150,8 +163,8 @@ def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
 
 
 def _move_subtree(old_prefix: str, new_prefix: str) -> None:
-    for child in Org.objects.select_for_update().filter(path__startswith=old_prefix).exclude(
-        path=new_prefix
+    for child in (
+        Org.objects.select_for_update().filter(path__startswith=old_prefix).exclude(path=new_prefix)
     ):
         child.path = new_prefix + child.path[len(old_prefix) :]
         Org.objects.filter(pk=child.pk).update(path=child.path)

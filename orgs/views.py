@@ -94,7 +94,9 @@ def _ancestors(request: HttpRequest, org: Org) -> list[Org]:
     return [found[i] for i in ids if i in found]
 
 
-def _parent_from_code(request: HttpRequest, form: OrgForm, org: Org | None = None) -> tuple[bool, Org | None]:
+def _parent_from_code(
+    request: HttpRequest, form: OrgForm, org: Org | None = None
+) -> tuple[bool, Org | None]:
     code = form.cleaned_data.get("parent_code", "")
     if not code:
         if not permissions.can(request.user, "audit.view_all"):
@@ -113,7 +115,11 @@ def org_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "org.create")
     initial: dict[str, Any] = {}
     if request.GET.get("parent"):
-        parent = permissions.visible_orgs(request.user, "org.create").filter(pk=request.GET["parent"]).first()
+        parent = (
+            permissions.visible_orgs(request.user, "org.create")
+            .filter(pk=request.GET["parent"])
+            .first()
+        )
         if parent is not None:
             initial["parent_code"] = parent.code
     form = OrgForm(request.POST or None, initial=initial)
@@ -174,7 +180,9 @@ def lineage_create(request: HttpRequest, pk: int) -> HttpResponse:
         if code:
             successor = permissions.visible_orgs(request.user).filter(code=code).first()
             if successor is None:
-                form.add_error("successor_code", _("No unit you can see has the code %(c)s.") % {"c": code})
+                form.add_error(
+                    "successor_code", _("No unit you can see has the code %(c)s.") % {"c": code}
+                )
         if not form.errors:
             try:
                 services.lineage_record(

@@ -1,6 +1,5 @@
 """REST endpoints for people (same selectors and filters as the pages)."""
 
-
 import datetime as dt
 from typing import Any
 

@@ -9,10 +9,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    birth_year = forms.IntegerField(label=_("Birth year"), required=False, min_value=1900, max_value=2100)
+    birth_year = forms.IntegerField(
+        label=_("Birth year"), required=False, min_value=1900, max_value=2100
+    )
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, required=False, initial="Kinh")
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.STAFF)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Category.choices, initial=Category.STAFF
+    )
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=20,
@@ -26,7 +30,18 @@ class PersonCreateForm(PersonForm):
     unit_code = forms.CharField(label=_("Unit code"), max_length=40)
     start_date = forms.DateField(label=_("Posting start date"), required=False, widget=DATE_WIDGET)
 
-    field_order = ["full_name", "gender", "birth_year", "ethnicity", "unit_code", "position", "category", "start_date", "id_number", "note"]
+    field_order = [
+        "full_name",
+        "gender",
+        "birth_year",
+        "ethnicity",
+        "unit_code",
+        "position",
+        "category",
+        "start_date",
+        "id_number",
+        "note",
+    ]
 
     def clean_unit_code(self) -> str:
         return self.cleaned_data["unit_code"].strip().upper()

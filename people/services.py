@@ -47,7 +47,8 @@ def check_person_fields(
         raise DomainError(_("Gender must be Male or Female."), field="gender")
     if birth_year is not None and not (year - 100 <= birth_year <= year - 15):
         raise DomainError(
-            _("The birth year must be between %(a)s and %(b)s.") % {"a": year - 100, "b": year - 15},
+            _("The birth year must be between %(a)s and %(b)s.")
+            % {"a": year - 100, "b": year - 15},
             field="birth_year",
         )
     if category not in Category.values:

@@ -47,7 +47,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilter(request.GET or None, queryset=Person.objects.none())
     people = selectors.person_list(user=request.user, filters=request.GET)
     if request.GET.get("format") == "xlsx":
-        content = workbook_bytes(title=_("People"), columns=export_columns(), rows=people[:EXPORT_LIMIT])
+        content = workbook_bytes(
+            title=_("People"), columns=export_columns(), rows=people[:EXPORT_LIMIT]
+        )
         return xlsx_response("ca-nhan.xlsx", content)
     unit = None
     if request.GET.get("unit", "").isdigit():
@@ -85,7 +87,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "person.create")
     initial = {}
     if request.GET.get("unit", "").isdigit():
-        unit = permissions.visible_orgs(request.user, "person.create").filter(pk=request.GET["unit"]).first()
+        unit = (
+            permissions.visible_orgs(request.user, "person.create")
+            .filter(pk=request.GET["unit"])
+            .first()
+        )
         if unit is not None:
             initial["unit_code"] = unit.code
     form = PersonCreateForm(request.POST or None, initial=initial)
@@ -94,7 +100,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         code = data.pop("unit_code")
         unit = permissions.visible_orgs(request.user, "person.create").filter(code=code).first()
         if unit is None:
-            form.add_error("unit_code", _("No unit you may manage has the code %(c)s.") % {"c": code})
+            form.add_error(
+                "unit_code", _("No unit you may manage has the code %(c)s.") % {"c": code}
+            )
         else:
             try:
                 person = services.person_create(actor=request.user, unit=unit, **data)
@@ -132,11 +140,16 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         code = data.pop("to_unit_code")
         unit = permissions.visible_orgs(request.user, "person.create").filter(code=code).first()
         if unit is None:
-            form.add_error("to_unit_code", _("No unit you may manage has the code %(c)s.") % {"c": code})
+            form.add_error(
+                "to_unit_code", _("No unit you may manage has the code %(c)s.") % {"c": code}
+            )
         else:
             try:
                 services.person_transfer(actor=request.user, person=person, to_unit=unit, **data)
-                messages.success(request, _("%(n)s now works in %(u)s.") % {"n": person.full_name, "u": unit.name})
+                messages.success(
+                    request,
+                    _("%(n)s now works in %(u)s.") % {"n": person.full_name, "u": unit.name},
+                )
                 return redirect("people:person-detail", pk=person.pk)
             except DomainError as exc:
                 field = {"to_unit": "to_unit_code"}.get(exc.field or "", exc.field)

@@ -1,6 +1,5 @@
 """The REST API under /api/v1: token or session authentication, JSON errors with a message."""
 
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -28,12 +27,16 @@ api.add_router("/", accounts_router)
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Sign in or send a valid API token.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Sign in or send a valid API token.")}, status=401
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Your roles do not allow this action.")}, status=403)
+    return api.create_response(
+        request, {"detail": _("Your roles do not allow this action.")}, status=403
+    )
 
 
 @api.exception_handler(Http404)

@@ -24,9 +24,14 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("THIDUA_TESTING", False) or "pytest" in sys.modules
-_DEV_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"  # noqa: S105
+_DEV_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY)
-if not DEBUG and not TESTING and SECRET_KEY == _DEV_KEY and env_bool("THIDUA_REQUIRE_SECRET", False):
+if (
+    not DEBUG
+    and not TESTING
+    and SECRET_KEY == _DEV_KEY
+    and env_bool("THIDUA_REQUIRE_SECRET", False)
+):
     raise RuntimeError("SECRET_KEY must be set in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -11,9 +11,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         checked, problems = audit_verify()
         if not problems:
-            self.stdout.write(f"Nhật ký toàn vẹn: {checked} sự kiện đã kiểm tra, không có sai lệch.")
+            self.stdout.write(
+                f"Nhật ký toàn vẹn: {checked} sự kiện đã kiểm tra, không có sai lệch."
+            )
             return
         for p in problems:
             what = "bị sửa" if p.kind == "edited" else "bị xóa"
             self.stderr.write(f"Sự kiện #{p.event_id} {what}: {p.message}")
-        raise CommandError(f"Nhật ký bị can thiệp: {len(problems)} sai lệch trong {checked} sự kiện.")
+        raise CommandError(
+            f"Nhật ký bị can thiệp: {len(problems)} sai lệch trong {checked} sự kiện."
+        )

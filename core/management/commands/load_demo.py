@@ -70,7 +70,9 @@ class Command(BaseCommand):
             pred = Org.objects.get(code=item["predecessor"])
             succ = Org.objects.get(code=item["successor"]) if item.get("successor") else None
             day = dt.date.fromisoformat(item["date"])
-            if LineageEvent.objects.filter(predecessor=pred, successor=succ, effective_date=day).exists():
+            if LineageEvent.objects.filter(
+                predecessor=pred, successor=succ, effective_date=day
+            ).exists():
                 continue
             lineage_record(
                 actor=None,
@@ -111,7 +113,9 @@ class Command(BaseCommand):
                 gender = "F" if index % 2 else "M"
                 middle = names["middle_f"] if gender == "F" else names["middle_m"]
                 given = names["given_f"] if gender == "F" else names["given_m"]
-                full_name = f"{rng.choice(names['family'])} {rng.choice(middle)} {rng.choice(given)}"
+                full_name = (
+                    f"{rng.choice(names['family'])} {rng.choice(middle)} {rng.choice(given)}"
+                )
                 birth_year = rng.randint(1968, 2000)
                 ethnicity = rng.choice(unit_spec.get("ethnicities", ["Kinh"]))
                 id_number = f"0{rng.randint(10, 99)}{rng.randint(100000000, 999999999)}"
