@@ -14,6 +14,7 @@ ACTIONS = {
     "accounts.token.created": _("created an API token"),
     "accounts.token.revoked": _("revoked an API token"),
     "accounts.role.granted": _("granted a role"),
+    "accounts.role.revoked": _("revoked a role"),
     "accounts.user.created": _("created the account"),
 }
 
