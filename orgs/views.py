@@ -68,6 +68,15 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _get(request, pk)
     lineage = selectors.org_lineage(org)
+    linked = {e.org.pk for e in lineage.predecessors + lineage.successors} | {
+        e.via.pk for e in lineage.predecessors + lineage.successors
+    }
+    if lineage.successor_now is not None:
+        linked.add(lineage.successor_now.pk)
+    # Names of other units are public facts; links only to units the user may open.
+    openable = set(
+        permissions.visible_orgs(request.user).filter(pk__in=linked).values_list("pk", flat=True)
+    )
     children = selectors.org_children(user=request.user, org=org)
     from people.models import Person
 
@@ -77,6 +86,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "org": org,
             "lineage": lineage,
+            "openable": openable,
             "children": children[:200],
             "children_count": children.count(),
             "people_count": Person.objects.filter(unit=org).count(),
