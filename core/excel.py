@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -62,7 +63,7 @@ def workbook_bytes(
             out.append(cell)
         ws.append(out)
     if notes:
-        info = wb.create_sheet(title="Ghi chú")
+        info = wb.create_sheet(title=str(_("Note")))
         for line in notes:
             info.append([line])
     buffer = BytesIO()

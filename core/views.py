@@ -14,7 +14,9 @@ from core.audit_catalogue import OBJECT_TYPES, describe
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from core.forms import AuditFilterForm
 from core.listing import is_htmx, paginate, query_without
+from core.models import AuditEvent
 from core.selectors import audit_for_object, audit_list, home_figures, recent_changes
+from core.templatetags.thidua import audit_value, field_label
 
 AUDITABLE = {"orgs.org": "org", "people.person": "person"}
 
@@ -39,12 +41,15 @@ def _audit_columns() -> list[XlsxColumn]:
         XlsxColumn(_("Action code"), lambda e: e.action, 26),
         XlsxColumn(_("Action"), lambda e: describe(e.action), 30),
         XlsxColumn(_("Object"), lambda e: e.object_repr, 36),
-        XlsxColumn(_("Changes"), lambda e: _changes_text(e.changes), 60),
+        XlsxColumn(_("Changes"), _changes_text, 60),
     ]
 
 
-def _changes_text(changes: dict) -> str:
-    return "; ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in (changes or {}).items())
+def _changes_text(event: AuditEvent) -> str:
+    return "; ".join(
+        f"{field_label(k, event.object_type)}: {audit_value(v[0])} → {audit_value(v[1])}"
+        for k, v in (event.changes or {}).items()
+    )
 
 
 @login_required

@@ -54,6 +54,19 @@ def audit_value(value: Any) -> str:
 
 
 @register.filter
+def field_label(field: str, object_type: str) -> str:
+    """An audited field's name as the interface calls it (the model field's verbose name)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(object_type)
+        return str(model._meta.get_field(field).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field
+
+
+@register.filter
 def action_label(code: str) -> str:
     from core.audit_catalogue import describe
 

@@ -16,8 +16,8 @@ class Command(BaseCommand):
             )
             return
         for p in problems:
-            what = "bị sửa" if p.kind == "edited" else "bị xóa"
-            self.stderr.write(f"Sự kiện #{p.event_id} {what}: {p.message}")
+            what = "đã bị sửa" if p.kind == "edited" else "đã bị xóa"
+            self.stderr.write(f"Sự kiện #{p.event_id} {what} ({p.message}).")
         raise CommandError(
             f"Nhật ký bị can thiệp: {len(problems)} sai lệch trong {checked} sự kiện."
         )
