@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_catalogue import OBJECT_TYPES
+from core.widgets import VnDateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -17,10 +18,10 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VnDateInput(),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VnDateInput(),
     )

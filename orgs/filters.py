@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.search import search
+from core.widgets import VnDateInput
 from orgs.models import Org, OrgKind
 
 
@@ -21,7 +21,7 @@ class OrgFilter(django_filters.FilterSet):
     active_on = django_filters.DateFilter(
         method="filter_active_on",
         label=_("Active on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VnDateInput(),
     )
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
     sort = django_filters.OrderingFilter(

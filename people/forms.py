@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import VnDateInput
 from people.models import Category, Gender
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = VnDateInput()
 
 
 class PersonForm(forms.Form):
