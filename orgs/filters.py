@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.search import search
@@ -23,6 +24,12 @@ class OrgFilter(django_filters.FilterSet):
         label=_("Active on"),
         widget=VnDateInput(),
     )
+    status = django_filters.ChoiceFilter(
+        method="filter_status",
+        label=_("Status"),
+        choices=[("active", _("Active today")), ("ended", _("Ended (merged, dissolved)"))],
+        empty_label=_("All"),
+    )
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("code", "code"), ("kind", "kind"), ("valid_to", "valid_to")),
@@ -31,13 +38,19 @@ class OrgFilter(django_filters.FilterSet):
 
     class Meta:
         model = Org
-        fields = ["q", "kind", "active_on", "parent"]
+        fields = ["q", "kind", "status", "active_on", "parent"]
 
     def filter_q(self, qs: QuerySet[Org], name: str, value: str) -> QuerySet[Org]:
         return search(qs, value)
 
     def filter_active_on(self, qs: QuerySet[Org], name: str, value: Any) -> QuerySet[Org]:
         return qs.exclude(valid_from__gt=value).exclude(valid_to__lt=value)
+
+    def filter_status(self, qs: QuerySet[Org], name: str, value: str) -> QuerySet[Org]:
+        today = timezone.localdate()
+        if value == "ended":
+            return qs.filter(valid_to__lt=today)
+        return qs.exclude(valid_from__gt=today).exclude(valid_to__lt=today)
 
     def filter_queryset(self, queryset: QuerySet[Org]) -> QuerySet[Org]:
         qs = super().filter_queryset(queryset)
