@@ -108,6 +108,21 @@ def cell_text(value: Any) -> str:
     return normalize_name(str(value))
 
 
+def id_number_text(value: Any) -> str:
+    """An ID number cell: Excel turns 019185000123 into the number 19185000123; put the 0 back.
+
+    Citizen ID numbers have 12 digits and old identity cards 9, and many start with 0.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            return cell_text(value)
+        digits = str(int(value))
+        if len(digits) in (8, 11):
+            return "0" + digits
+        return digits
+    return cell_text(value)
+
+
 def parse_date(value: Any) -> dt.date | None:
     """A date cell as Excel gives it (a date, a datetime or text dd/mm/yyyy); ValueError if not."""
     if value is None or (isinstance(value, str) and not value.strip()):

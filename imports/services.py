@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -41,7 +42,8 @@ def check_upload(upload: UploadedFile) -> None:
         raise DomainError(_("The file is empty."), field="file")
     if upload.size > settings.IMPORT_MAX_BYTES:
         raise DomainError(
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
+            _("The file is larger than %(size)s.")
+            % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)},
             field="file",
         )
     head = upload.read(4)
@@ -73,7 +75,11 @@ def import_job_create(*, actor: Any, kind: str, upload: UploadedFile) -> ImportJ
     check_upload(upload)
     job = ImportJob(kind=kind, created_by=actor, original_name=(upload.name or "")[:255])
     job.file.save(upload.name or "import.xlsx", upload, save=False)
-    rows = read_rows(job.file.path)
+    try:
+        rows = read_rows(job.file.path)
+    except DomainError:
+        job.file.delete(save=False)
+        raise
     job.total_rows = sum(1 for _ in _data_rows(rows))
     if job.total_rows == 0:
         job.file.delete(save=False)
@@ -147,6 +153,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+    fields.setdefault(
+        "processed_rows", job.total_rows if status != ImportStatus.FAILED else job.processed_rows
+    )
     _progress(job, status=status, finished_at=timezone.now(), **fields)
 
 
@@ -208,21 +217,19 @@ def _check_orgs(
         parsed = rules.read_cells(raw, positions, rules.ORG_COLUMNS, number)
         v = parsed.values
         code = rules.cell_text(v["code"]).upper()
+        duplicate: dict[str, Any] | None = None
         if code in existing or code in seen:
-            duplicates.append(
-                {
-                    "row": number,
-                    "value": code,
-                    "message": (
-                        _("Unit code %(c)s already exists; row skipped.") % {"c": code}
-                        if code in existing
-                        else _("Unit code %(c)s repeats row %(r)s; row skipped.")
-                        % {"c": code, "r": seen[code]}
-                    ),
-                }
-            )
-            continue
-        if code:
+            duplicate = {
+                "row": number,
+                "value": code,
+                "message": (
+                    _("Unit code %(c)s already exists; row skipped.") % {"c": code}
+                    if code in existing
+                    else _("Unit code %(c)s repeats row %(r)s; row skipped.")
+                    % {"c": code, "r": seen[code]}
+                ),
+            }
+        elif code:
             seen[code] = number
         item: dict[str, Any] = {
             "code": code,
@@ -281,9 +288,14 @@ def _check_orgs(
             parsed.problems.append(
                 rules.RowProblem(number, headers["parent_code"], _("Give the parent unit's code."))
             )
+        # A row's errors count even when it repeats another: any error rejects the file.
         problems.extend(parsed.problems)
-        if not parsed.problems:
-            plan.append(item)
+        if parsed.problems:
+            continue
+        if duplicate is not None:
+            duplicates.append(duplicate)
+            continue
+        plan.append(item)
     return plan, problems, duplicates
 
 
@@ -321,7 +333,7 @@ def _check_people(
             "ethnicity": rules.cell_text(v["ethnicity"]) or "Kinh",
             "position": rules.cell_text(v["position"]),
             "note": rules.cell_text(v["note"]),
-            "id_number": rules.cell_text(v["id_number"]),
+            "id_number": rules.id_number_text(v["id_number"]),
         }
         gender_key = fold(rules.cell_text(v["gender"]))
         if gender_key and gender_key not in rules.GENDER_WORDS:
@@ -371,26 +383,27 @@ def _check_people(
                 )
             )
         item["unit"] = unit
-        if unit is not None and item["full_name"]:
-            key = (fold(item["full_name"]), item.get("birth_year"), unit.pk)
-            if key in existing or key in seen:
-                duplicates.append(
-                    {
-                        "row": number,
-                        "value": item["full_name"],
-                        "message": (
-                            _("%(n)s is already registered in %(u)s; row skipped.")
-                            % {"n": item["full_name"], "u": unit.name}
-                            if key in existing
-                            else _("Same person as row %(r)s; row skipped.") % {"r": seen[key]}
-                        ),
-                    }
-                )
-                continue
-            seen[key] = number
+        # A row's errors count even when it repeats another: any error rejects the file.
         problems.extend(p)
-        if not p:
-            plan.append(item)
+        if p or unit is None:
+            continue
+        key = (fold(item["full_name"]), item.get("birth_year"), unit.pk)
+        if key in existing or key in seen:
+            duplicates.append(
+                {
+                    "row": number,
+                    "value": item["full_name"],
+                    "message": (
+                        _("%(n)s is already registered in %(u)s; row skipped.")
+                        % {"n": item["full_name"], "u": unit.name}
+                        if key in existing
+                        else _("Same person as row %(r)s; row skipped.") % {"r": seen[key]}
+                    ),
+                }
+            )
+            continue
+        seen[key] = number
+        plan.append(item)
     return plan, problems, duplicates
 
 

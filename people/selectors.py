@@ -14,9 +14,10 @@ from people.models import Person, Posting
 
 def person_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
     """People in units the user may see; the name search ignores diacritics and case."""
+    # prefetch, not a join: SQLite's planner otherwise walks every unit for a name search.
     base = Person.objects.filter(
         unit__in=permissions.visible_orgs(user, "person.view")
-    ).select_related("unit")
+    ).prefetch_related("unit")
     return PersonFilter(filters or {}, queryset=base).qs
 
 
