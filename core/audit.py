@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,19 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_payload(event).encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: what `audit_log` takes, for `audit_log_many`."""
+
+    action: str
+    obj: Model | None = None
+    object_type: str = ""
+    object_id: str | int = ""
+    object_repr: str = ""
+    org_id: int | None = None
+    changes: Mapping[str, Any] | None = None
+
+
 def audit_log(
     *,
     actor: Any,
@@ -97,34 +110,41 @@ def audit_log(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, in the caller's transaction (services only)."""
+    entry = Entry(action, obj, object_type, object_id, object_repr, org_id, changes)
+    return audit_log_many(actor=actor, entries=[entry])[0]
+
+
+def audit_log_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append several events in order, locking the chain's head once (bulk writes, imports)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit_log must run inside the service's transaction")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(singleton=1)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        at=timezone.now(),
-        actor=user,
-        actor_name=(user.get_username() if user else "system"),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:300],
-        org_id_hint=org_id,
-        changes=jsonable_changes(changes or {}),
-        prev_hash=head.last_hash,
-        prev_id=head.last_id,
-    )
-    event.hash = compute_hash(event)
-    event.save()
-    head.last_hash = event.hash
-    head.last_id = event.pk
-    head.count += 1
-    head.save()
-    return event
+    now = timezone.now()
+    events = []
+    for entry in entries:
+        obj = entry.obj
+        event = AuditEvent(
+            at=now,
+            actor=user,
+            actor_name=(user.get_username() if user else "system"),
+            action=entry.action,
+            object_type=entry.object_type or (obj._meta.label_lower if obj is not None else ""),
+            object_id=str(entry.object_id or (obj.pk if obj is not None else "")),
+            object_repr=(entry.object_repr or (str(obj) if obj is not None else ""))[:300],
+            org_id_hint=entry.org_id,
+            changes=jsonable_changes(entry.changes or {}),
+            prev_hash=head.last_hash,
+            prev_id=head.last_id,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        head.last_hash, head.last_id = event.hash, event.pk
+        head.count += 1
+        events.append(event)
+    if events:
+        head.save()
+    return events
 
 
 def jsonable_changes(changes: Mapping[str, Any]) -> dict[str, Any]:

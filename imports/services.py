@@ -162,19 +162,19 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
 @transaction.atomic
 def _write(job: ImportJob, actor: Any, plan: list[dict[str, Any]]) -> int:
     from orgs.services import org_create
-    from people.services import person_create
+    from people.services import person_bulk_create
 
-    created_orgs: dict[str, Org] = {}
-    for item in plan:
-        if job.kind == ImportKind.ORGS:
+    if job.kind == ImportKind.PEOPLE:
+        person_bulk_create(actor=actor, items=plan)
+    else:
+        created_orgs: dict[str, Org] = {}
+        for item in plan:
             parent = item.pop("parent", None)
             parent_code = item.pop("parent_code_new", None)
             if parent_code:
                 parent = created_orgs[parent_code]
             org = org_create(actor=actor, parent=parent, **item)
             created_orgs[org.code] = org
-        else:
-            person_create(actor=actor, **item)
     audit_log(
         actor=actor,
         action="imports.job.applied",
