@@ -29,5 +29,22 @@ OBJECT_TYPES = {
 }
 
 
+# Keys some events record beside model fields (e.g. a transfer's start date).
+EXTRA_FIELDS = {
+    "start_date": _("start date"),
+    "decision": _("decision"),
+    "rows": _("rows"),
+    "created": _("created"),
+    "revoked_at": _("revoked at"),
+    "prefix": _("prefix"),
+    "user": _("user"),
+    "role": _("role"),
+    "org": _("organisation"),
+}
+
+# Audited fields that hold an organisation's id: shown by name.
+ORG_FIELDS = {"unit", "parent", "predecessor", "successor", "org"}
+
+
 def describe(action: str) -> str:
     return str(ACTIONS.get(action, action))

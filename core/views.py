@@ -16,7 +16,7 @@ from core.forms import AuditFilterForm
 from core.listing import is_htmx, paginate, query_without
 from core.models import AuditEvent
 from core.selectors import audit_for_object, audit_list, home_figures, recent_changes
-from core.templatetags.thidua import audit_value, field_label
+from core.templatetags.thidua import display_value, field_label
 
 AUDITABLE = {"orgs.org": "org", "people.person": "person"}
 
@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_columns() -> list[XlsxColumn]:
+    names: dict[int, str | None] = {}  # unit names, looked up once per export
     return [
         XlsxColumn(_("No."), lambda e: e.pk, 8),
         XlsxColumn(_("Time"), lambda e: e.at, 18),
@@ -41,13 +42,14 @@ def _audit_columns() -> list[XlsxColumn]:
         XlsxColumn(_("Action code"), lambda e: e.action, 26),
         XlsxColumn(_("Action"), lambda e: describe(e.action), 30),
         XlsxColumn(_("Object"), lambda e: e.object_repr, 36),
-        XlsxColumn(_("Changes"), _changes_text, 60),
+        XlsxColumn(_("Changes"), lambda e: _changes_text(e, names), 60),
     ]
 
 
-def _changes_text(event: AuditEvent) -> str:
+def _changes_text(event: AuditEvent, cache: dict[int, str | None]) -> str:
     return "; ".join(
-        f"{field_label(k, event.object_type)}: {audit_value(v[0])} → {audit_value(v[1])}"
+        f"{field_label(k, event.object_type)}: {display_value(event, k, v[0], cache)} → "
+        f"{display_value(event, k, v[1], cache)}"
         for k, v in (event.changes or {}).items()
     )
 

@@ -53,17 +53,50 @@ def audit_value(value: Any) -> str:
     return str(value)
 
 
-@register.filter
-def field_label(field: str, object_type: str) -> str:
-    """An audited field's name as the interface calls it (the model field's verbose name)."""
+def _model_field(field: str, object_type: str) -> Any:
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
     try:
-        model = apps.get_model(object_type)
-        return str(model._meta.get_field(field).verbose_name)
+        return apps.get_model(object_type)._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field
+        return None
+
+
+@register.filter
+def field_label(field: str, object_type: str) -> str:
+    """An audited field's name as the interface calls it."""
+    from core.audit_catalogue import EXTRA_FIELDS
+
+    model_field = _model_field(field, object_type)
+    if model_field is not None and hasattr(model_field, "verbose_name"):
+        return str(model_field.verbose_name)
+    return str(EXTRA_FIELDS.get(field, field))
+
+
+@register.simple_tag(takes_context=True)
+def audit_display(context: Any, event: Any, field: str, value: Any) -> str:
+    """A recorded value as a reader wants it: unit names, choice labels, dd/mm/yyyy dates."""
+    cache = context.render_context.setdefault("audit_org_names", {})
+    return display_value(event, field, value, cache)
+
+
+def display_value(event: Any, field: str, value: Any, cache: dict[int, str | None]) -> str:
+    from core.audit_catalogue import ORG_FIELDS
+
+    if value is None or value == "":
+        return "—"
+    if field in ORG_FIELDS and isinstance(value, int):
+        from orgs.models import Org
+
+        if value not in cache:
+            cache[value] = Org.objects.filter(pk=value).values_list("name", flat=True).first()
+        return cache[value] or f"#{value}"
+    model_field = _model_field(field, event.object_type)
+    choices = dict(getattr(model_field, "choices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    return audit_value(value)
 
 
 @register.filter
