@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts import services
@@ -63,7 +63,7 @@ def list_tokens(request: HttpRequest) -> Any:
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, secret = services.token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
     data = TokenOut.from_orm(token).dict()
-    return 201, {**data, "token": secret}
+    return Status(201, {**data, "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of my API tokens")

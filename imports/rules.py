@@ -120,7 +120,9 @@ def id_number_text(value: Any) -> str:
         if len(digits) in (8, 11):
             return "0" + digits
         return digits
-    return cell_text(value)
+    from people.services import clean_id_number
+
+    return clean_id_number(cell_text(value))
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -364,7 +364,7 @@ def _check_people(
             p.append(
                 rules.RowProblem(number, headers["start_date"], _("Write the date as dd/mm/yyyy."))
             )
-        if item["id_number"] and not ID_NUMBER.match(item["id_number"]):
+        if item["id_number"] and not ID_NUMBER.fullmatch(item["id_number"]):
             p.append(
                 rules.RowProblem(
                     number,
@@ -383,6 +383,16 @@ def _check_people(
                 )
             )
         item["unit"] = unit
+        start = item.get("start_date") or timezone.localdate()
+        if unit is not None and not unit.is_active_on(start):
+            p.append(
+                rules.RowProblem(
+                    number,
+                    headers["unit_code"],
+                    _("%(unit)s is not active on %(day)s.")
+                    % {"unit": unit.name, "day": start.strftime("%d/%m/%Y")},
+                )
+            )
         # A row's errors count even when it repeats another: any error rejects the file.
         problems.extend(p)
         if p or unit is None:

@@ -56,7 +56,8 @@ class OrgFilter(django_filters.FilterSet):
         qs = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort")
         if sort:
-            return qs.order_by(*sort, "name", "id")
+            fields = [self.filters["sort"].get_ordering_value(param) for param in sort]
+            return qs.order_by(*fields, "name", "id")
         if self.form.cleaned_data.get("q"):
             return qs.order_by("search_rank", "name", "id")
         return qs.order_by("name", "id")

@@ -26,17 +26,29 @@ def lineage_edges() -> list[rules.Edge]:
 
 
 def lineage_absorbed_paths(org: Org) -> set[str]:
-    """Tree paths of units whose records passed to `org` (merged into or renamed to it)."""
-    links = [
-        link
-        for link in rules.predecessors(org.pk, lineage_edges())
-        if link.kind in rules.CONTINUING_KINDS
-    ]
-    if not links:
+    """Tree paths of units whose records passed into `org`'s subtree (merged or renamed into it
+    or into one of its sub-units), transitively; a role in `org` reaches them too."""
+    edges = [e for e in lineage_edges() if e.kind in rules.CONTINUING_KINDS and e.succ is not None]
+    if not edges:
         return set()
-    return set(
-        Org.objects.filter(pk__in=[link.org_id for link in links]).values_list("path", flat=True)
-    )
+    ids = {e.pred for e in edges} | {e.succ for e in edges if e.succ is not None}
+    paths = dict(Org.objects.filter(pk__in=ids).values_list("pk", "path"))
+    reach = [org.path]
+    absorbed: set[str] = set()
+    grown = True
+    while grown:
+        grown = False
+        for e in edges:
+            succ_path, pred_path = paths.get(e.succ or 0), paths.get(e.pred)
+            if succ_path is None or pred_path is None:
+                continue
+            inside = any(succ_path.startswith(prefix) for prefix in reach)
+            covered = any(pred_path.startswith(prefix) for prefix in reach)
+            if inside and not covered:
+                absorbed.add(pred_path)
+                reach.append(pred_path)
+                grown = True
+    return absorbed
 
 
 def org_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Org]:

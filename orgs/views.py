@@ -120,6 +120,11 @@ def _parent_from_code(
     return True, parent
 
 
+def _form_field(form: OrgForm, exc: DomainError) -> str | None:
+    field = {"parent": "parent_code"}.get(exc.field or "", exc.field)
+    return field if field in form.fields else None
+
+
 @login_required
 def org_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "org.create")
@@ -142,7 +147,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Unit “%(n)s” created.") % {"n": org.name})
                 return redirect("orgs:org-detail", pk=org.pk)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.add_error(_form_field(form, exc), exc.message)
     return render(request, "orgs/org_form.html", {"form": form, "org": None})
 
 
@@ -174,7 +179,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Changes to “%(n)s” saved.") % {"n": org.name})
                 return redirect("orgs:org-detail", pk=org.pk)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form.add_error(_form_field(form, exc), exc.message)
     return render(request, "orgs/org_form.html", {"form": form, "org": org})
 
 

@@ -55,7 +55,8 @@ class PersonFilter(django_filters.FilterSet):
         qs = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort")
         if sort:
-            return qs.order_by(*sort, "name_key", "id")
+            fields = [self.filters["sort"].get_ordering_value(param) for param in sort]
+            return qs.order_by(*fields, "name_key", "id")
         if self.form.cleaned_data.get("q"):
             return qs.order_by("search_rank", "name_key", "id")
         return qs.order_by("name_key", "id")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,12 @@ AUDITED_FIELDS = (
     "id_number",
     "note",
 )
-ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
+ID_NUMBER = re.compile(r"[0-9]{9}|[0-9]{12}")
+
+
+def clean_id_number(value: str | None) -> str:
+    """An ID number as typed: full-width digits become ASCII, spaces go (NFKC)."""
+    return unicodedata.normalize("NFKC", value or "").replace(" ", "").strip()
 
 
 def check_person_fields(
@@ -53,10 +59,20 @@ def check_person_fields(
         )
     if category not in Category.values:
         raise DomainError(_("Unknown category."), field="category")
-    if id_number and not ID_NUMBER.match(id_number):
+    if id_number and not ID_NUMBER.fullmatch(id_number):
         raise DomainError(
             _("The ID number must have 12 digits (or 9 for an old identity card)."),
             field="id_number",
+        )
+
+
+def check_unit_active(unit: Org, day: dt.date, *, field: str) -> None:
+    """A posting can only start while its unit exists (not before it began, not after it ended)."""
+    if not unit.is_active_on(day):
+        raise DomainError(
+            _("%(unit)s is not active on %(day)s.")
+            % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")},
+            field=field,
         )
 
 
@@ -87,7 +103,7 @@ def person_create(
 ) -> Person:
     """Register a person in a unit, opening their first posting."""
     full_name = normalize_name(full_name)
-    id_number = (id_number or "").strip()
+    id_number = clean_id_number(id_number)
     check_person_fields(
         full_name=full_name,
         gender=gender,
@@ -95,6 +111,7 @@ def person_create(
         category=category,
         id_number=id_number,
     )
+    check_unit_active(unit, start_date or timezone.localdate(), field="unit")
     if find_duplicate(full_name=full_name, birth_year=birth_year, unit=unit):
         raise DomainError(
             _("%(name)s (born %(year)s) is already registered in %(unit)s.")
@@ -145,7 +162,7 @@ def person_bulk_create(*, actor: Any, items: list[dict[str, Any]]) -> list[Perso
     people = []
     for item in items:
         full_name = normalize_name(item["full_name"])
-        id_number = (item.get("id_number") or "").strip()
+        id_number = clean_id_number(item.get("id_number"))
         check_person_fields(
             full_name=full_name,
             gender=item["gender"],
@@ -153,6 +170,7 @@ def person_bulk_create(*, actor: Any, items: list[dict[str, Any]]) -> list[Perso
             category=item.get("category", Category.STAFF),
             id_number=id_number,
         )
+        check_unit_active(item["unit"], item.get("start_date") or today, field="unit")
         people.append(
             Person(
                 full_name=full_name,
@@ -213,7 +231,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
         if key in fields:
             fields[key] = normalize_name(fields[key])
     if "id_number" in fields:
-        fields["id_number"] = (fields["id_number"] or "").strip()
+        fields["id_number"] = clean_id_number(fields["id_number"])
     for key, value in fields.items():
         setattr(person, key, value)
     check_person_fields(
@@ -234,7 +252,8 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     person.save()
     changes = diff(before, snapshot(person, AUDITED_FIELDS))
     if "id_number" in changes:
-        changes["id_number"] = ["***" if changes["id_number"][0] else None, "***"]
+        old, new = changes["id_number"]
+        changes["id_number"] = ["***" if old else None, "***" if new else None]
     if changes:
         audit_log(
             actor=actor,
@@ -260,6 +279,7 @@ def person_transfer(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if to_unit.pk == person.unit_id:
         raise DomainError(_("The person already works in this unit."), field="to_unit")
+    check_unit_active(to_unit, start_date, field="to_unit")
     current = person.postings.filter(end_date__isnull=True).first()
     if current is not None:
         if start_date <= current.start_date:

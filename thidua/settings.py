@@ -24,7 +24,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("THIDUA_TESTING", False) or "pytest" in sys.modules
-_DEV_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
+_DEV_KEY = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY)
 if (
     not DEBUG

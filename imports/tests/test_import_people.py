@@ -647,3 +647,25 @@ def test_it_counts_only_data_rows(officer_thai_nguyen: Any, snv_thai_nguyen: Org
     assert (job.total_rows, job.status, job.original_name) == (2, "pending", "nhap.xlsx")
     assert (job.created_by, job.processed_rows) == (officer_thai_nguyen, 0)
     assert Path(job.file.path).is_file()
+
+
+def test_it_rejects_a_posting_in_a_unit_that_has_ended(
+    officer_thai_nguyen: Any, snv_bac_kan: Org
+) -> None:
+    # given Sở Nội vụ Bắc Kạn, merged into Sở Nội vụ Thái Nguyên on 1/7/2025
+    before = counts()
+    # when one row posts someone there from 2026 and another before the merger
+    job = run(
+        officer_thai_nguyen,
+        people_upload(
+            [
+                person_row(full_name="Lò Văn Páo", unit_code="06.SNV", start_date="01/01/2026"),
+                person_row(full_name="Ma Thị Hoa", unit_code="06.SNV", start_date="01/01/2020"),
+            ]
+        ),
+    )
+    # then the file is rejected on row 2 only, naming the unit column, and nothing is written
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, vi("Unit code"))]
+    assert counts() == before

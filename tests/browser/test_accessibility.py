@@ -1,0 +1,107 @@
+"""axe-core on the pages the journey does not visit, as the administrator `quantri`.
+
+Each page is scanned as rendered for a signed-in administrator with the demo data; any violation
+of impact "serious" or "critical" fails the test, with its rule id, help text and target nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import vi
+
+ADMIN = "quantri"
+
+
+def person_with_history() -> str:
+    """A demo person who changed units (a richer page: postings table); else the first one."""
+    from people.models import Person
+
+    person = (
+        Person.objects.filter(postings__isnull=False)
+        .distinct()
+        .order_by("-postings__start_date")
+        .first()
+        or Person.objects.order_by("id").first()
+    )
+    assert person is not None, "the demo data has no person"
+    return f"/people/{person.pk}/"
+
+
+PAGES: list[tuple[str, Callable[[], str]]] = [
+    ("people-list", lambda: "/people/"),
+    ("person-detail", person_with_history),
+    ("import", lambda: "/imports/"),
+    ("profile", lambda: "/accounts/profile/"),
+    ("tokens", lambda: "/accounts/tokens/"),
+    ("audit-log", lambda: "/audit/"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
+def test_page_has_no_serious_axe_violation(
+    name: str,
+    path: Callable[[], str],
+    page: Page,
+    demo: Any,
+    sign_in: Any,
+    axe: Any,
+    screenshot: Any,
+) -> None:
+    sign_in(page, ADMIN, demo.password)
+    url = path()
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, f"a11y-{name}")
+    axe.scan(page, f"a11y-{name}")
+    axe.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_new_token_callout_has_no_serious_axe_violation(
+    page: Page, demo: Any, sign_in: Any, axe: Any, screenshot: Any
+) -> None:
+    """The tokens page once a token exists: the one-time secret callout and the table's row."""
+    sign_in(page, ADMIN, demo.password)
+    page.goto("/accounts/tokens/")
+    page.get_by_label(vi("Token name")).fill("báo cáo thống kê")
+    with page.expect_navigation():
+        page.locator("main form[method=post]").first.get_by_role("button").click()
+    expect(page.locator("#new-token")).to_have_text(re.compile(r"\S{20,}"))
+    expect(page.locator("main table tbody tr").first).to_contain_text("báo cáo thống kê")
+    screenshot(page, "a11y-tokens-new-secret")
+    axe.scan(page, "a11y-tokens-new-secret")
+    axe.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_people_search_results_have_no_serious_axe_violation(
+    page: Page, demo: Any, sign_in: Any, axe: Any, screenshot: Any
+) -> None:
+    """The people list after an htmx search (the swapped-in #results must stay accessible)."""
+    from people.models import Person
+
+    someone = Person.objects.order_by("id").first()
+    assert someone is not None
+    family = someone.full_name.split()[0]
+    sign_in(page, ADMIN, demo.password)
+    page.goto("/people/")
+    with page.expect_response(
+        lambda r: "q=" in r.url and r.request.headers.get("hx-request") == "true"
+    ):
+        page.get_by_role("searchbox").fill(family)
+    expect(page.locator("#results tbody tr").first).to_contain_text(family)
+    screenshot(page, "a11y-people-search")
+    axe.scan(page, "a11y-people-search")
+    axe.assert_clean()

@@ -1,0 +1,69 @@
+"""The REST API's contract: GET /api/v1/openapi.json must match the committed snapshot.
+
+A deliberate API change is recorded with `UPDATE_SNAPSHOTS=1 pytest tests/test_openapi_snapshot.py`,
+and the diff of tests/snapshots/openapi.json is reviewed with the change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "openapi.json"
+
+
+def dump(schema: Any) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def fetch_schema() -> Any:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_it_matches_the_committed_openapi_snapshot(db: Any) -> None:
+    current = dump(fetch_schema())
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(current, encoding="utf-8")
+
+    assert SNAPSHOT.exists(), "no snapshot yet: run with UPDATE_SNAPSHOTS=1 and commit it"
+    assert current == SNAPSHOT.read_text(encoding="utf-8"), (
+        "the API changed; if on purpose, run with UPDATE_SNAPSHOTS=1 and review the diff"
+    )
+
+
+def test_it_documents_every_endpoint_behind_authentication(db: Any) -> None:
+    schema = fetch_schema()
+
+    operations = {
+        (method.upper(), path) for path, item in schema["paths"].items() for method in item
+    }
+    assert operations == {
+        ("GET", "/api/v1/orgs"),
+        ("GET", "/api/v1/orgs/{org_id}"),
+        ("GET", "/api/v1/orgs/{org_id}/lineage"),
+        ("GET", "/api/v1/people"),
+        ("GET", "/api/v1/people/{person_id}"),
+        ("GET", "/api/v1/tokens"),
+        ("POST", "/api/v1/tokens"),
+        ("DELETE", "/api/v1/tokens/{token_id}"),
+    }
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert operation["security"] == [{"TokenAuth": []}, {"SessionAuth": []}], (method, path)
+
+
+def test_it_never_documents_an_id_number_in_a_list(db: Any) -> None:
+    schemas = fetch_schema()["components"]["schemas"]
+
+    assert "id_number" not in schemas["PersonOut"]["properties"]
+    assert "id_number" in schemas["PersonDetailOut"]["properties"]
+    assert "token" not in schemas["TokenOut"]["properties"]
+    assert "key_hash" not in json.dumps(schemas)
