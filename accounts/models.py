@@ -62,8 +62,9 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "org", "role"], name="membership_unique"),
             models.CheckConstraint(
-                condition=models.Q(role="admin") | models.Q(org__isnull=False),
-                name="membership_org_required_unless_admin",
+                condition=(models.Q(role="admin") & models.Q(org__isnull=True))
+                | (~models.Q(role="admin") & models.Q(org__isnull=False)),
+                name="membership_org_iff_not_admin",
             ),
         ]
 

@@ -52,6 +52,8 @@ def membership_grant(*, actor: Any, user: User, role: str, org: Any | None) -> M
         raise DomainError(_("Unknown role."), field="role")
     if role != Role.ADMIN and org is None:
         raise DomainError(_("Choose the organisation for this role."), field="org")
+    if role == Role.ADMIN and org is not None:
+        raise DomainError(_("A system administrator's role covers the whole system."), field="org")
     membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
     if created:
         audit_log(

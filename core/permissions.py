@@ -67,19 +67,35 @@ def _reach(user: Any) -> Reach:
     if user is not None and user.is_authenticated and user.is_active:
         memberships = Membership.objects.filter(user=user).select_related("org")
         for m in memberships:
-            if m.role == Role.ADMIN and m.org_id is None:
-                everything = True
+            if m.role == Role.ADMIN:
+                everything = everything or m.org_id is None
                 paths.setdefault(m.role, set()).add("/")
                 continue
-            if m.org is None:
+            if m.org is None:  # excluded by the membership constraint
                 continue
             prefixes = paths.setdefault(m.role, set())
             prefixes.add(m.org.path)
             prefixes.update(lineage_absorbed_paths(m.org))
-    reach = Reach(everything, {role: tuple(sorted(p)) for role, p in paths.items()})
+    reach = Reach(everything, {role: tuple(_outermost(p)) for role, p in paths.items()})
     if user is not None:
         user._thidua_reach = reach
     return reach
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    """Drop the prefixes already covered by a shorter one ("/3/" covers "/3/17/")."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return sorted(kept)
+
+
+def sees_everything(user: Any, action: str) -> bool:
+    """Whether the user's reach for `action` is the whole system (a system administrator)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return _reach(user).everything and Role.ADMIN in ACTIONS[action]
 
 
 def forget(user: Any) -> None:
@@ -112,6 +128,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if allowed_roles is None:
         raise ValueError(f"unknown action {action!r}")
     reach = _reach(user)
+    if allowed_roles == {Role.ADMIN}:
+        return reach.everything
     if obj is None:
         return bool(allowed_roles & set(reach.paths_by_role))
     org = _org_of(obj)

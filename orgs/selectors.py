@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
 from core import permissions
 from orgs import rules
@@ -25,30 +28,59 @@ def lineage_edges() -> list[rules.Edge]:
     ]
 
 
-def lineage_absorbed_paths(org: Org) -> set[str]:
-    """Tree paths of units whose records passed into `org`'s subtree (merged or renamed into it
-    or into one of its sub-units), transitively; a role in `org` reaches them too."""
-    edges = [e for e in lineage_edges() if e.kind in rules.CONTINUING_KINDS and e.succ is not None]
-    if not edges:
+def lineage_version() -> tuple[int, int]:
+    """Changes whenever a lineage event is added or removed (keys the caches below)."""
+    agg = LineageEvent.objects.aggregate(last=Max("id"), n=Count("id"))
+    return (agg["last"] or 0, agg["n"])
+
+
+def _absorption_index(version: tuple[int, int], day: dt.date) -> list[tuple[str, str]]:
+    """(successor path, predecessor path) of every merger or renaming in force on `day`,
+    sorted by successor path; cached per lineage version and day."""
+    key = f"orgs:absorption:{version[0]}:{version[1]}:{day.isoformat()}"
+    index = cache.get(key)
+    if index is None:
+        edges = [
+            e
+            for e in lineage_edges()
+            if e.kind in rules.CONTINUING_KINDS and e.succ is not None and e.date <= day
+        ]
+        ids = {e.pred for e in edges} | {e.succ for e in edges if e.succ is not None}
+        paths = dict(Org.objects.filter(pk__in=ids).values_list("pk", "path"))
+        index = sorted(
+            (paths[e.succ], paths[e.pred]) for e in edges if e.succ in paths and e.pred in paths
+        )
+        cache.set(key, index, 3600)
+    return index
+
+
+def lineage_absorbed_paths(org: Org, day: dt.date | None = None) -> set[str]:
+    """Tree paths of units whose records passed into `org`'s subtree by `day` (merged or renamed
+    into it or into one of its sub-units), transitively; a role in `org` reaches them too."""
+    index = _absorption_index(lineage_version(), day or timezone.localdate())
+    if not index:
         return set()
-    ids = {e.pred for e in edges} | {e.succ for e in edges if e.succ is not None}
-    paths = dict(Org.objects.filter(pk__in=ids).values_list("pk", "path"))
-    reach = [org.path]
+    succ_paths = [succ for succ, _pred in index]
+    reach = {org.path}
     absorbed: set[str] = set()
-    grown = True
-    while grown:
-        grown = False
-        for e in edges:
-            succ_path, pred_path = paths.get(e.succ or 0), paths.get(e.pred)
-            if succ_path is None or pred_path is None:
+    queue = [org.path]
+    while queue:
+        prefix = queue.pop()
+        start = bisect.bisect_left(succ_paths, prefix)
+        end = bisect.bisect_left(succ_paths, prefix + "\uffff")
+        for _succ, pred in index[start:end]:
+            if _covered(pred, reach):
                 continue
-            inside = any(succ_path.startswith(prefix) for prefix in reach)
-            covered = any(pred_path.startswith(prefix) for prefix in reach)
-            if inside and not covered:
-                absorbed.add(pred_path)
-                reach.append(pred_path)
-                grown = True
+            reach.add(pred)
+            absorbed.add(pred)
+            queue.append(pred)
     return absorbed
+
+
+def _covered(path: str, prefixes: set[str]) -> bool:
+    """Whether `path` ("/3/17/40/") or one of its ancestors ("/3/", "/3/17/") is in `prefixes`."""
+    parts = path.strip("/").split("/")
+    return any("/" + "/".join(parts[:n]) + "/" in prefixes for n in range(1, len(parts) + 1))
 
 
 def org_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Org]:

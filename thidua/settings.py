@@ -130,9 +130,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions expire after a working day of inactivity.
+# Sessions expire a working day after sign-in (no write on every request: SQLite stays free for
+# imports, and a page left polling does not keep a session alive forever).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -177,6 +178,17 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Thi đua <no-reply@localhost>")
+
+# Per-process cache (lineage reach); tests use none, so every test computes afresh.
+CACHES = {
+    "default": {
+        "BACKEND": (
+            "django.core.cache.backends.dummy.DummyCache"
+            if TESTING
+            else "django.core.cache.backends.locmem.LocMemCache"
+        )
+    }
+}
 
 # Background work through the django-tasks API, database backend; `manage.py db_worker` runs it.
 TASKS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -307,10 +308,29 @@ def test_it_switches_language_only_by_post(lan: User) -> None:
 # --- sessions ----------------------------------------------------------------------------------
 
 
-def test_it_expires_sessions_after_a_working_day() -> None:
+def test_it_expires_sessions_after_a_working_day(lan: User) -> None:
+    # the session ends a working day after sign-in, whatever the activity (absolute expiry)
     assert 0 < django_settings.SESSION_COOKIE_AGE <= 24 * 3600
     assert django_settings.SESSION_COOKIE_HTTPONLY is True
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert django_settings.SESSION_SAVE_EVERY_REQUEST is False
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(lan)
+    session = Session.objects.get()
+    assert (
+        abs(
+            (session.expire_date - timezone.now()).total_seconds()
+            - django_settings.SESSION_COOKIE_AGE
+        )
+        < 60
+    )
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_it_sets_a_finite_session_cookie_on_sign_in(lan: User) -> None:
