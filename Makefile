@@ -48,6 +48,7 @@ worker: install
 	$(PY) manage.py db_worker
 
 .venv/bin/python:
+	@python3 -c "import venv, ensurepip" 2>/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq python3 python3-venv python3-dev; }
 	python3 -m venv .venv
 	$(PIP) install -q --upgrade pip
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from accounts.models import ApiToken, Membership, User
 from accounts.services import membership_grant
-from core.audit import audit_log
+from core.audit import audit_log, diff, snapshot
 
 
 @admin.register(User)
@@ -20,6 +20,30 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "full_name", "email", "is_active", "last_login")
     search_fields = ("username", "full_name", "email")
+    audited = (
+        "username",
+        "full_name",
+        "email",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "language",
+    )
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = snapshot(User.objects.get(pk=obj.pk), self.audited) if change else {}
+        password_changed = change and "password" in form.changed_data
+        super().save_model(request, obj, form, change)
+        changes = diff(before, snapshot(obj, self.audited))
+        if password_changed:
+            changes["password"] = ["***", "***"]
+        audit_log(
+            actor=request.user,
+            action="accounts.user.updated" if change else "accounts.user.created",
+            obj=obj,
+            changes=changes,
+        )
 
 
 @admin.register(Membership)

@@ -20,6 +20,7 @@ TOKEN_PREFIX = "td_"  # noqa: S105 - a prefix, not a secret
 
 
 def token_hash(secret: str) -> str:
+    """What is stored of a token: its SHA-256, never the secret."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 

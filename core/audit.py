@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
@@ -164,29 +164,30 @@ def audit_verify() -> tuple[int, list[Problem]]:
     problems: list[Problem] = []
     checked = 0
     prev_hash, prev_id = GENESIS, 0
-    with transaction.atomic():
-        head = AuditChainHead.objects.filter(singleton=1).first()
-        for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-            checked += 1
-            if event.prev_id != prev_id:
-                problems.append(
-                    Problem(event.prev_id, "deleted", f"event #{event.prev_id} was deleted")
-                )
-            elif event.prev_hash != prev_hash:
-                problems.append(
-                    Problem(prev_id, "edited", f"event #{prev_id} was edited (chain broken)")
-                )
-            if compute_hash(event) != event.hash:
-                problems.append(
-                    Problem(event.pk, "edited", f"event #{event.pk} ({event.action}) was edited")
-                )
-            prev_hash, prev_id = event.hash, event.pk
-        if head is not None and head.last_id != prev_id:
-            problems.append(Problem(head.last_id, "deleted", f"event #{head.last_id} was deleted"))
-        elif head is not None and head.last_hash != prev_hash:
+    # Read the head first and walk only what it covers: events appended meanwhile are not
+    # mistaken for a broken chain, and no lock is held during the walk.
+    head = AuditChainHead.objects.filter(singleton=1).first()
+    last_id = head.last_id if head is not None else 0
+    events = AuditEvent.objects.filter(id__lte=last_id).order_by("id")
+    for event in events.iterator(chunk_size=2000):
+        checked += 1
+        if event.prev_id != prev_id:
+            problems.append(
+                Problem(event.prev_id, "deleted", f"event #{event.prev_id} was deleted")
+            )
+        elif event.prev_hash != prev_hash:
             problems.append(
                 Problem(prev_id, "edited", f"event #{prev_id} was edited (chain broken)")
             )
+        if compute_hash(event) != event.hash:
+            problems.append(
+                Problem(event.pk, "edited", f"event #{event.pk} ({event.action}) was edited")
+            )
+        prev_hash, prev_id = event.hash, event.pk
+    if head is not None and head.last_id != prev_id:
+        problems.append(Problem(head.last_id, "deleted", f"event #{head.last_id} was deleted"))
+    elif head is not None and head.last_hash != prev_hash:
+        problems.append(Problem(prev_id, "edited", f"event #{prev_id} was edited (chain broken)"))
     # One event can be reported both by its own hash and by its successor's link; keep it once.
     unique = {(p.event_id, p.kind): p for p in problems}
     return checked, list(unique.values())

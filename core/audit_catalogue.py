@@ -16,6 +16,7 @@ ACTIONS = {
     "accounts.role.granted": _("granted a role"),
     "accounts.role.revoked": _("revoked a role"),
     "accounts.user.created": _("created the account"),
+    "accounts.user.updated": _("changed the account"),
 }
 
 OBJECT_TYPES = {

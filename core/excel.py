@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -56,6 +57,9 @@ def workbook_bytes(
             if isinstance(value, dt.datetime):
                 value = timezone.localtime(value).replace(tzinfo=None)
             cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                # Text that looks like a formula stays text: an export never runs anything.
+                cell.data_type = "s"
             if isinstance(value, dt.datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
             elif isinstance(value, dt.date):

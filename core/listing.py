@@ -1,4 +1,4 @@
-"""List pages: sorting whitelist, pagination and the htmx partial, shared by every list view."""
+"""List pages: pagination, query-string helpers and the htmx partial, shared by every list view."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ def query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def id_param(request: HttpRequest, name: str) -> int | None:
+    """A database id from the query string, or None when absent or malformed (never a 500)."""
+    value = request.GET.get(name, "")
+    if value.isascii() and value.isdigit() and 0 < len(value) <= 18:
+        return int(value)
+    return None
 
 
 def is_htmx(request: HttpRequest) -> bool:

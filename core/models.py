@@ -39,7 +39,7 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Append-only: an event is written once, by core.audit.audit_log, and never changed.
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise PermissionError("audit events are append-only")
         super().save(*args, **kwargs)
 

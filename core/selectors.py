@@ -40,6 +40,22 @@ def audit_list(*, user: Any, filters: Mapping[str, Any] | None = None) -> QueryS
     return qs
 
 
+def audit_org_names(events: Any) -> dict[int, str | None]:
+    """Names of the units that a page of events mentions in its changes (one query)."""
+    from core.audit_catalogue import ORG_FIELDS
+    from orgs.models import Org
+
+    ids = {
+        value
+        for event in events
+        for field, pair in (event.changes or {}).items()
+        if field in ORG_FIELDS
+        for value in pair
+        if isinstance(value, int)
+    }
+    return dict(Org.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
 def home_figures(*, user: Any) -> dict[str, Any]:
     """Real counts of what the user can see in the register, today."""
     from orgs.models import OrgKind
@@ -60,6 +76,7 @@ def home_figures(*, user: Any) -> dict[str, Any]:
 
 
 def recent_changes(*, user: Any, limit: int = 8) -> list[AuditEvent]:
+    """The newest events a records keeper may read (nothing for other roles)."""
     if not permissions.can(user, "audit.view"):
         return []
     return list(audit_list(user=user)[:limit])

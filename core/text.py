@@ -13,7 +13,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.replace("\x00", "").replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().casefold()

@@ -15,7 +15,13 @@ from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from core.forms import AuditFilterForm
 from core.listing import is_htmx, paginate, query_without
 from core.models import AuditEvent
-from core.selectors import audit_for_object, audit_list, home_figures, recent_changes
+from core.selectors import (
+    audit_for_object,
+    audit_list,
+    audit_org_names,
+    home_figures,
+    recent_changes,
+)
 from core.templatetags.thidua import display_value, field_label
 
 AUDITABLE = {"orgs.org": "org", "people.person": "person"}
@@ -66,9 +72,11 @@ def audit_global(request: HttpRequest) -> HttpResponse:
             title=_("Audit log"), columns=_audit_columns(), rows=events[:50000]
         )
         return xlsx_response("nhat-ky.xlsx", content)
+    page = paginate(request, events, 50)
     context = {
         "form": form,
-        "page": paginate(request, events, 50),
+        "page": page,
+        "audit_org_names": audit_org_names(page),
         "base_query": query_without(request, "page", "format"),
         "object_types": OBJECT_TYPES,
     }
@@ -89,6 +97,7 @@ def audit_object(request: HttpRequest, object_type: str, object_id: int) -> Http
             permissions.require(request.user, "audit.view", obj)
         raise Http404
     events = audit_for_object(object_type=object_type, object_id=str(object_id))
+    page = paginate(request, events, 50)
     return render(
         request,
         "core/audit_object.html",
@@ -96,7 +105,8 @@ def audit_object(request: HttpRequest, object_type: str, object_id: int) -> Http
             "obj": obj,
             "object_type": object_type,
             "kind": AUDITABLE[object_type],
-            "page": paginate(request, events, 50),
+            "page": page,
+            "audit_org_names": audit_org_names(page),
         },
     )
 

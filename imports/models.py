@@ -6,11 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportKind(models.TextChoices):
+    """What an uploaded workbook holds."""
+
     ORGS = "orgs", _("Organisations")
     PEOPLE = "people", _("People")
 
 
 class ImportStatus(models.TextChoices):
+    """pending → validating → writing → done; validating → rejected; any → failed."""
+
     PENDING = "pending", _("Waiting")
     VALIDATING = "validating", _("Checking rows")
     WRITING = "writing", _("Saving")

@@ -24,14 +24,15 @@ class Column:
     required: bool = False
     example: Any = ""
     width: int = 18
+    max_length: int = 255
 
 
 ORG_COLUMNS: tuple[Column, ...] = (
-    Column("code", gettext_lazy("Unit code"), True, "19.SNV", 14),
+    Column("code", gettext_lazy("Unit code"), True, "19.SNV", 14, 40),
     Column("name", gettext_lazy("Unit name"), True, "Sở Nội vụ tỉnh Thái Nguyên", 40),
-    Column("short_name", gettext_lazy("Short name"), False, "Sở Nội vụ Thái Nguyên", 24),
+    Column("short_name", gettext_lazy("Short name"), False, "Sở Nội vụ Thái Nguyên", 24, 120),
     Column("kind", gettext_lazy("Kind of unit"), True, "Sở, ban, ngành", 24),
-    Column("parent_code", gettext_lazy("Parent unit code"), False, "19", 16),
+    Column("parent_code", gettext_lazy("Parent unit code"), False, "19", 16, 40),
     Column("address", gettext_lazy("Address"), False, "", 30),
     Column("valid_from", gettext_lazy("Valid from"), False, "", 14),
     Column("valid_to", gettext_lazy("Valid to"), False, "", 14),
@@ -39,15 +40,15 @@ ORG_COLUMNS: tuple[Column, ...] = (
 )
 
 PEOPLE_COLUMNS: tuple[Column, ...] = (
-    Column("full_name", gettext_lazy("Full name"), True, "Nguyễn Thị Lan", 28),
+    Column("full_name", gettext_lazy("Full name"), True, "Nguyễn Thị Lan", 28, 150),
     Column("gender", gettext_lazy("Gender"), True, "Nữ", 10),
     Column("birth_year", gettext_lazy("Birth year"), False, 1985, 10),
-    Column("ethnicity", gettext_lazy("Ethnicity"), False, "Tày", 12),
-    Column("position", gettext_lazy("Position"), False, "Chuyên viên", 22),
+    Column("ethnicity", gettext_lazy("Ethnicity"), False, "Tày", 12, 50),
+    Column("position", gettext_lazy("Position"), False, "Chuyên viên", 22, 150),
     Column("category", gettext_lazy("Category"), False, "Người lao động trực tiếp", 28),
-    Column("unit_code", gettext_lazy("Unit code"), True, "19.SNV", 14),
+    Column("unit_code", gettext_lazy("Unit code"), True, "19.SNV", 14, 40),
     Column("start_date", gettext_lazy("Posting start date"), False, "01/01/2020", 16),
-    Column("id_number", gettext_lazy("ID number"), False, "", 16),
+    Column("id_number", gettext_lazy("ID number"), False, "", 16, 20),
     Column("note", gettext_lazy("Note"), False, "", 24),
 )
 
@@ -188,8 +189,17 @@ def read_cells(
         index = positions.get(col.key)
         value = raw[index] if index is not None and index < len(raw) else None
         parsed.values[col.key] = value
-        if col.required and cell_text(value) == "":
+        text = cell_text(value)
+        if col.required and text == "":
             parsed.problems.append(
                 RowProblem(row_number, str(col.header), _("This cell must not be empty."))
+            )
+        elif len(text) > col.max_length:
+            parsed.problems.append(
+                RowProblem(
+                    row_number,
+                    str(col.header),
+                    _("At most %(n)s characters.") % {"n": col.max_length},
+                )
             )
     return parsed

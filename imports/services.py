@@ -30,6 +30,7 @@ from people.services import ID_NUMBER
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 250
+MAX_COLUMNS = 60
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -53,11 +54,21 @@ def check_upload(upload: UploadedFile) -> None:
 
 
 def read_rows(path: str) -> list[list[Any]]:
-    """All rows of the first sheet, as Python values."""
+    """All rows of the first sheet, as Python values (its size is checked before reading it)."""
     try:
-        workbook = CalamineWorkbook.from_path(path)
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several kinds for a broken workbook
+        raise DomainError(_("The file is not a valid Excel workbook (.xlsx).")) from exc
+    last_row, last_col = sheet.end or (0, 0)
+    if last_row + 1 > settings.IMPORT_MAX_ROWS + 1 or last_col + 1 > MAX_COLUMNS:
+        raise DomainError(
+            _("The sheet is too large: at most %(rows)s rows and %(cols)s columns.")
+            % {"rows": settings.IMPORT_MAX_ROWS, "cols": MAX_COLUMNS},
+            field="file",
+        )
+    try:
+        return sheet.to_python(skip_empty_area=False)
+    except Exception as exc:
         raise DomainError(_("The file is not a valid Excel workbook (.xlsx).")) from exc
 
 
@@ -95,6 +106,7 @@ def import_job_create(*, actor: Any, kind: str, upload: UploadedFile) -> ImportJ
 
 
 def import_job_runs_in_background(job: ImportJob) -> bool:
+    """Large files go to the task worker; small ones run within the request."""
     return job.total_rows > settings.IMPORT_SYNC_MAX_ROWS
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core import permissions
@@ -31,6 +33,25 @@ def job_list(request: HttpRequest) -> HttpResponse:
     kinds = _may_import(request)
     if not kinds:
         permissions.require(request.user, "person.import")
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if (
+        request.method == "POST"
+        and declared.isdigit()
+        and int(declared) > settings.IMPORT_MAX_BYTES + 2**16
+    ):
+        # Refuse before Django reads the body into memory or a temporary file.
+        form = UploadForm(data={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)s.")
+            % {"size": filesizeformat(settings.IMPORT_MAX_BYTES)},
+        )
+        jobs = ImportJob.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:20]
+        return render(
+            request, "imports/job_list.html", {"form": form, "jobs": jobs, "kinds": kinds}
+        )
     form = UploadForm(request.POST or None, request.FILES or None)
     kind_field = form.fields["kind"]
     assert isinstance(kind_field, forms.ChoiceField)
@@ -66,6 +87,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = ImportJob.objects.filter(pk=pk, created_by_id=request.user.pk).first()
     if job is None:
         raise Http404
+    permissions.require(request.user, ACTION[job.kind])
     template = "imports/job_detail.html#progress" if is_htmx(request) else "imports/job_detail.html"
     return render(request, template, {"job": job})
 

@@ -35,7 +35,9 @@ class OrgFilterIn(Schema):
     q: str | None = Field(None, description="Search by name or code; diacritics and case ignored")
     kind: OrgKind | None = None
     active_on: dt.date | None = Field(None, description="Only units active on this date")
-    parent: int | None = Field(None, description="Only direct sub-units of this unit")
+    parent: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="Only direct sub-units of this unit"
+    )
     sort: str | None = Field(None, description="name, code, kind, valid_to; prefix - to reverse")
 
 

@@ -13,6 +13,8 @@ from core.search import search
 from core.widgets import VnDateInput
 from orgs.models import Org, OrgKind
 
+MAX_ID = 2**63 - 1
+
 
 class OrgFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
@@ -30,7 +32,13 @@ class OrgFilter(django_filters.FilterSet):
         choices=[("active", _("Active today")), ("ended", _("Ended (merged, dissolved)"))],
         empty_label=_("All"),
     )
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent unit"))
+    parent = django_filters.NumberFilter(
+        field_name="parent_id",
+        label=_("Parent unit"),
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
+    )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("code", "code"), ("kind", "kind"), ("valid_to", "valid_to")),
         label=_("Sort"),

@@ -44,7 +44,7 @@ class Org(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    search_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    search_key = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

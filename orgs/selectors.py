@@ -148,4 +148,5 @@ def org_lineage(org: Org, at: dt.date | None = None) -> Lineage:
 
 
 def org_children(*, user: Any, org: Org) -> QuerySet[Org]:
+    """Direct sub-units the user may see."""
     return permissions.visible_orgs(user).filter(parent=org).order_by("name")

@@ -200,6 +200,29 @@ def lineage_record(
             % {"d": predecessor.valid_from.strftime("%d/%m/%Y")},
             field="effective_date",
         )
+    ending = (LineageKind.MERGED_INTO, LineageKind.RENAMED, LineageKind.DISSOLVED)
+    if kind in ending:
+        earlier = LineageEvent.objects.filter(predecessor=predecessor, kind__in=ending).first()
+        if earlier is not None:
+            raise DomainError(
+                _("This unit already ended on %(d)s (%(kind)s); a unit ends only once.")
+                % {
+                    "d": earlier.effective_date.strftime("%d/%m/%Y"),
+                    "kind": earlier.get_kind_display(),
+                }
+            )
+    if successor is not None:
+        if not successor.is_active_on(effective_date):
+            raise DomainError(
+                _("%(unit)s is not active on %(day)s.")
+                % {"unit": successor.name, "day": effective_date.strftime("%d/%m/%Y")},
+                field="successor",
+            )
+        if successor.path.startswith(predecessor.path):
+            raise DomainError(
+                _("A unit cannot merge into or be renamed to one of its own sub-units."),
+                field="successor",
+            )
     edge = rules.Edge(kind, predecessor.pk, successor.pk if successor else None, effective_date)
     if rules.has_cycle([*lineage_edges(), edge]):
         raise DomainError(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
-from core.listing import is_htmx, paginate, query_without
+from core.listing import id_param, is_htmx, paginate, query_without
 from orgs import selectors, services
 from orgs.filters import OrgFilter
 from orgs.forms import LineageForm, OrgForm
@@ -129,12 +129,9 @@ def _form_field(form: OrgForm, exc: DomainError) -> str | None:
 def org_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "org.create")
     initial: dict[str, Any] = {}
-    if request.GET.get("parent"):
-        parent = (
-            permissions.visible_orgs(request.user, "org.create")
-            .filter(pk=request.GET["parent"])
-            .first()
-        )
+    parent_id = id_param(request, "parent")
+    if parent_id is not None:
+        parent = permissions.visible_orgs(request.user, "org.create").filter(pk=parent_id).first()
         if parent is not None:
             initial["parent_code"] = parent.code
     form = OrgForm(request.POST or None, initial=initial)

@@ -52,7 +52,7 @@ class PersonDetailOut(PersonOut):
 
 class PersonFilterIn(Schema):
     q: str | None = Field(None, description="Search by name; diacritics and case ignored")
-    unit: int | None = Field(None, description="A unit and its sub-units")
+    unit: int | None = Field(None, ge=1, le=2**63 - 1, description="A unit and its sub-units")
     category: Category | None = None
     gender: Gender | None = None
     sort: str | None = Field(None, description="name, birth_year, unit; prefix - to reverse")

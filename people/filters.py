@@ -7,12 +7,19 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+from orgs.filters import MAX_ID
 from people.models import Category, Gender, Person
 
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search by name"))
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("Unit (and its sub-units)"))
+    unit = django_filters.NumberFilter(
+        method="filter_unit",
+        label=_("Unit (and its sub-units)"),
+        min_value=1,
+        max_value=MAX_ID,
+        decimal_places=0,
+    )
     category = django_filters.ChoiceFilter(
         choices=Category.choices, label=_("Category"), empty_label=_("All categories")
     )

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Gender(models.TextChoices):
+    """Giới tính."""
+
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
 
@@ -53,12 +55,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
-
-    @property
-    def masked_id_number(self) -> str:
-        if not self.id_number:
-            return ""
-        return "•" * max(len(self.id_number) - 3, 0) + self.id_number[-3:]
 
 
 class Posting(models.Model):

@@ -31,4 +31,5 @@ def person_get(*, user: Any, pk: int) -> Person:
 
 
 def person_postings(*, person: Person) -> QuerySet[Posting]:
+    """A person's postings, newest first."""
     return person.postings.select_related("org").order_by("-start_date", "-id")

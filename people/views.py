@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
-from core.listing import is_htmx, paginate, query_without
+from core.listing import id_param, is_htmx, paginate, query_without
 from people import selectors, services
 from people.filters import PersonFilter
 from people.forms import PersonCreateForm, PersonForm, TransferForm
@@ -51,9 +51,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             title=_("People"), columns=export_columns(), rows=people[:EXPORT_LIMIT]
         )
         return xlsx_response("ca-nhan.xlsx", content)
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = permissions.visible_orgs(request.user).filter(pk=request.GET["unit"]).first()
+    unit_id = id_param(request, "unit")
+    unit = permissions.visible_orgs(request.user).filter(pk=unit_id).first() if unit_id else None
     context = {
         "filter": filterset,
         "unit": unit,
@@ -86,12 +85,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, "person.create")
     initial = {}
-    if request.GET.get("unit", "").isdigit():
-        unit = (
-            permissions.visible_orgs(request.user, "person.create")
-            .filter(pk=request.GET["unit"])
-            .first()
-        )
+    unit_id = id_param(request, "unit")
+    if unit_id is not None:
+        unit = permissions.visible_orgs(request.user, "person.create").filter(pk=unit_id).first()
         if unit is not None:
             initial["unit_code"] = unit.code
     form = PersonCreateForm(request.POST or None, initial=initial)

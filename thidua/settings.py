@@ -25,14 +25,25 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("THIDUA_TESTING", False) or "pytest" in sys.modules
 _DEV_KEY = "django-insecure-dev-only-key-change-me-in-production-0123456789abcdef"
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_KEY)
-if (
-    not DEBUG
-    and not TESTING
-    and SECRET_KEY == _DEV_KEY
-    and env_bool("THIDUA_REQUIRE_SECRET", False)
-):
-    raise RuntimeError("SECRET_KEY must be set in production")
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; else, outside development, a random key kept in var/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if DEBUG or TESTING:
+        return _DEV_KEY
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -129,6 +140,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind nginx, the client's address is in X-Forwarded-For: set AXES_PROXY_COUNT=1 there, so one
+# client cannot lock everybody out through the proxy's address.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Sessions expire a working day after sign-in (no write on every request: SQLite stays free for
 # imports, and a page left polling does not keep a session alive forever).
@@ -211,11 +226,15 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# What TLS termination provides (redirect, HSTS) is silenced only when TLS is handled by the proxy.
+# The HTTPS redirect and HSTS are nginx's job (README, "Deploy"); Django does not duplicate them.
 SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+
+# API pages: at most this many items per request.
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Imports above this number of rows run in the background with a progress bar.
 IMPORT_SYNC_MAX_ROWS = int(os.environ.get("IMPORT_SYNC_MAX_ROWS", "2000"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 LOGGING = {

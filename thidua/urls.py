@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from thidua.api import api
 
+# The admin is for system administrators (superusers) only; everyone else uses the application.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),

@@ -77,8 +77,11 @@ def field_label(field: str, object_type: str) -> str:
 @register.simple_tag(takes_context=True)
 def audit_display(context: Any, event: Any, field: str, value: Any) -> str:
     """A recorded value as a reader wants it: unit names, choice labels, dd/mm/yyyy dates."""
-    cache = context.render_context.setdefault("audit_org_names", {})
-    return display_value(event, field, value, cache)
+    # The view puts the page's unit names in the context (one query); anything else is looked up.
+    names = context.get("audit_org_names")
+    if names is None:
+        names = context.render_context.setdefault("audit_org_names", {})
+    return display_value(event, field, value, names)
 
 
 def display_value(event: Any, field: str, value: Any, cache: dict[int, str | None]) -> str:
@@ -97,6 +100,12 @@ def display_value(event: Any, field: str, value: Any, cache: dict[int, str | Non
     if value in choices:
         return str(choices[value])
     return audit_value(value)
+
+
+@register.filter
+def get_field_label(form: Any, name: str) -> str:
+    field = form.fields.get(name)
+    return str(field.label) if field is not None else name
 
 
 @register.filter

@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -98,15 +99,16 @@ def test_it_records_only_the_changed_fields_before_and_after(
 
 
 def test_it_records_a_lineage_change_and_the_end_it_sets(
-    snv_thai_nguyen: Org, bac_giang: Org
+    snv_thai_nguyen: Org, province: Any
 ) -> None:
+    bac_ninh = province("27")  # active after the 2025 merger
     since = last_id()
 
     event = lineage_record(
         actor=None,
         kind="merged_into",
         predecessor=snv_thai_nguyen,
-        successor=bac_giang,
+        successor=bac_ninh,
         effective_date=dt.date(2025, 7, 1),
         legal_basis="NQ 1",
     )
@@ -125,7 +127,7 @@ def test_it_records_a_lineage_change_and_the_end_it_sets(
     assert recorded.changes == {
         "kind": [None, "merged_into"],
         "predecessor": [None, snv_thai_nguyen.pk],
-        "successor": [None, bac_giang.pk],
+        "successor": [None, bac_ninh.pk],
         "effective_date": [None, "2025-07-01"],
         "legal_basis": [None, "NQ 1"],
     }

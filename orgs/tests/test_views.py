@@ -451,8 +451,8 @@ def test_it_explains_an_end_before_the_start(as_user: Any, units: dict[str, Org]
         (
             {"kind": "merged_into", "successor_code": "06"},
             "successor_code",
-            "This change would make a unit its own predecessor.",
-            {},
+            "%(unit)s is not active on %(day)s.",
+            {"unit": "Tỉnh Bắc Kạn", "day": "01/01/2026"},
         ),
     ],
 )
