@@ -50,7 +50,9 @@ def org_list(request: HttpRequest) -> HttpResponse:
     orgs = selectors.org_list(user=request.user, filters=request.GET)
     if request.GET.get("format") == "xlsx":
         content = workbook_bytes(
-            title=_("Organisations"), columns=export_columns(), rows=orgs[:EXPORT_LIMIT]
+            title=_("Organisations"),
+            columns=export_columns(),
+            rows=orgs[:EXPORT_LIMIT].iterator(chunk_size=2000),
         )
         return xlsx_response("don-vi.xlsx", content)
     context = {

@@ -48,7 +48,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list(user=request.user, filters=request.GET)
     if request.GET.get("format") == "xlsx":
         content = workbook_bytes(
-            title=_("People"), columns=export_columns(), rows=people[:EXPORT_LIMIT]
+            title=_("People"),
+            columns=export_columns(),
+            rows=people[:EXPORT_LIMIT].iterator(chunk_size=2000),
         )
         return xlsx_response("ca-nhan.xlsx", content)
     unit_id = id_param(request, "unit")
