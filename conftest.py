@@ -158,3 +158,37 @@ def person_bac_giang(snv_bac_giang: Org):
         unit=snv_bac_giang,
         id_number="024079000456",
     )
+
+
+@pytest.fixture
+def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
+    """A client signed in as the named persona fixture (anonymous for None)."""
+    from django.test import Client
+
+    def make(persona: str | None) -> Client:
+        client = Client()
+        if persona is not None:
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def units(
+    thai_nguyen: Org,
+    bac_kan: Org,
+    bac_giang: Org,
+    snv_thai_nguyen: Org,
+    snv_bac_kan: Org,
+    snv_bac_giang: Org,
+) -> dict[str, Org]:
+    """The provinces and departments of the permission tables, by name."""
+    return {
+        "thai_nguyen": thai_nguyen,
+        "bac_kan": bac_kan,
+        "bac_giang": bac_giang,
+        "snv_thai_nguyen": snv_thai_nguyen,
+        "snv_bac_kan": snv_bac_kan,
+        "snv_bac_giang": snv_bac_giang,
+    }

@@ -45,17 +45,6 @@ def world(
     }
 
 
-@pytest.fixture
-def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
-    def make(persona: str | None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(request.getfixturevalue(persona))
-        return client
-
-    return make
-
-
 def assert_sent_to_login(response: Any) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=")

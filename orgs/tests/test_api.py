@@ -13,37 +13,6 @@ from accounts.services import token_create
 from orgs.models import Org
 from orgs.services import org_create
 
-
-@pytest.fixture
-def units(
-    thai_nguyen: Org,
-    bac_kan: Org,
-    bac_giang: Org,
-    snv_thai_nguyen: Org,
-    snv_bac_kan: Org,
-    snv_bac_giang: Org,
-) -> dict[str, Org]:
-    return {
-        "thai_nguyen": thai_nguyen,
-        "bac_kan": bac_kan,
-        "bac_giang": bac_giang,
-        "snv_thai_nguyen": snv_thai_nguyen,
-        "snv_bac_kan": snv_bac_kan,
-        "snv_bac_giang": snv_bac_giang,
-    }
-
-
-@pytest.fixture
-def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
-    def make(persona: str | None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(request.getfixturevalue(persona))
-        return client
-
-    return make
-
-
 ENDPOINTS = ["/api/v1/orgs/{id}", "/api/v1/orgs/{id}/lineage"]
 
 

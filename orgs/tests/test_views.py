@@ -52,38 +52,6 @@ def all_errors(response: Any) -> list[str]:
     return [e for errors in response.context["form"].errors.values() for e in errors]
 
 
-@pytest.fixture
-def units(
-    thai_nguyen: Org,
-    bac_kan: Org,
-    bac_giang: Org,
-    snv_thai_nguyen: Org,
-    snv_bac_kan: Org,
-    snv_bac_giang: Org,
-) -> dict[str, Org]:
-    return {
-        "thai_nguyen": thai_nguyen,
-        "bac_kan": bac_kan,
-        "bac_giang": bac_giang,
-        "snv_thai_nguyen": snv_thai_nguyen,
-        "snv_bac_kan": snv_bac_kan,
-        "snv_bac_giang": snv_bac_giang,
-    }
-
-
-@pytest.fixture
-def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
-    """A client signed in as the named persona (anonymous for None)."""
-
-    def make(persona: str | None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(request.getfixturevalue(persona))
-        return client
-
-    return make
-
-
 def assert_sent_to_login(response: Any) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=")

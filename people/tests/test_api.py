@@ -51,17 +51,6 @@ def people(
     }
 
 
-@pytest.fixture
-def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
-    def make(persona: str | None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(request.getfixturevalue(persona))
-        return client
-
-    return make
-
-
 @pytest.mark.parametrize("path", ["/api/v1/people", "/api/v1/people/{id}"])
 def test_it_answers_401_json_to_anonymous_callers(people: dict[str, Person], path: str) -> None:
     response = Client().get(path.format(id=people["person_thai_nguyen"].pk))

@@ -93,19 +93,6 @@ def people(
     }
 
 
-@pytest.fixture
-def as_user(request: pytest.FixtureRequest, db: Any) -> Any:
-    """A client signed in as the named persona (anonymous for None)."""
-
-    def make(persona: str | None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(request.getfixturevalue(persona))
-        return client
-
-    return make
-
-
 def assert_sent_to_login(response: Any) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith(f"{LOGIN}?next=")
