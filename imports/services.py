@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -139,7 +140,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 ImportStatus.REJECTED,
                 errors=[p.as_dict() for p in problems],
                 duplicates=duplicates,
-                message=_("%(n)s error(s) found; nothing was imported.") % {"n": len(problems)},
+                message=_("%(n)s error(s) found; nothing was imported.")
+                % {"n": number_format(len(problems))},
             )
             return job
         _progress(job, status=ImportStatus.WRITING, processed_rows=job.total_rows)
@@ -150,7 +152,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             created_count=created,
             duplicates=duplicates,
             message=_("%(c)s record(s) created, %(d)s duplicate(s) skipped.")
-            % {"c": created, "d": len(duplicates)},
+            % {"c": number_format(created), "d": number_format(len(duplicates))},
         )
     except DomainError as exc:
         _finish(job, ImportStatus.FAILED, message=exc.message)

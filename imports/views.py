@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core import permissions
@@ -70,7 +71,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
                 messages.info(
                     request,
                     _("The file has %(n)s rows; it is being imported in the background.")
-                    % {"n": job.total_rows},
+                    % {"n": number_format(job.total_rows)},
                 )
             else:
                 job = services.import_job_run(job_id=job.pk)
