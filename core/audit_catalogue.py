@@ -11,6 +11,11 @@ ACTIONS = {
     "people.person.transferred": _("transferred the person"),
     "imports.job.created": _("uploaded an Excel file"),
     "imports.job.applied": _("imported the rows of an Excel file"),
+    "clusters.cluster.created": _("formed the cluster or block"),
+    "clusters.year.opened": _("opened the cluster year"),
+    "clusters.year.members_changed": _("changed the members"),
+    "clusters.year.head_appointed": _("appointed the head and deputy"),
+    "clusters.year.flag_handed_over": _("recorded the rotating flag's handover"),
     "accounts.token.created": _("created an API token"),
     "accounts.token.revoked": _("revoked an API token"),
     "accounts.role.granted": _("granted a role"),
@@ -25,6 +30,8 @@ OBJECT_TYPES = {
     "people.person": _("Person"),
     "imports.importjob": _("Excel import"),
     "accounts.apitoken": _("API token"),
+    "clusters.cluster": _("Cluster or block"),
+    "clusters.clusteryear": _("Cluster year"),
     "accounts.membership": _("Role"),
     "accounts.user": _("User"),
 }
@@ -41,10 +48,11 @@ EXTRA_FIELDS = {
     "user": _("user"),
     "role": _("role"),
     "org": _("organisation"),
+    "members": _("members"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.
-ORG_FIELDS = {"unit", "parent", "predecessor", "successor", "org"}
+ORG_FIELDS = {"unit", "parent", "predecessor", "successor", "org", "head", "deputy", "members"}
 
 
 def describe(action: str) -> str:

@@ -18,6 +18,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("orgs", _("Organisations"), reverse("orgs:org-list"), can(user, "org.view")),
         ("people", _("People"), reverse("people:person-list"), can(user, "person.view")),
         (
+            "clusters",
+            _("Clusters and blocks"),
+            reverse("clusters:cluster-list"),
+            can(user, "cluster.view"),
+        ),
+        (
             "imports",
             _("Excel import"),
             reverse("imports:job-list"),

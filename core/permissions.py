@@ -32,6 +32,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "person.change": UNIT_KEEPERS,
     "person.import": UNIT_KEEPERS,
     "person.view_personal": UNIT_KEEPERS,
+    "cluster.view": ALL_ROLES,
+    "cluster.manage": KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
@@ -113,6 +115,10 @@ def _org_of(obj: Any) -> Any:
         return obj
     if label == "people.person":
         return obj.unit
+    if label == "clusters.cluster":
+        return obj.organiser
+    if label == "clusters.clusteryear":
+        return obj.cluster.organiser
     if label == "orgs.lineageevent":
         return obj.successor or obj.predecessor
     return getattr(obj, "org", None)
@@ -136,6 +142,23 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if org is None:
         return reach.everything and Role.ADMIN in allowed_roles
     return bool(allowed_roles & reach.roles_for_path(org.path))
+
+
+CLUSTER_SECRETARIAT: frozenset[str] = frozenset({Role.ADMIN, Role.OFFICER, Role.SECRETARIAT})
+
+
+def can_run_cluster_year(user: Any, cluster_year: Any) -> bool:
+    """Whether the user may manage a cluster year: the organising council's officers always; the
+    head unit's officers and secretariat for the cluster's current (latest) year only, so last
+    year's secretariat loses its powers when a new year opens with another head."""
+    if can(user, "cluster.manage", cluster_year.cluster):
+        return True
+    if cluster_year.head_id is None or user is None or not user.is_authenticated:
+        return False
+    latest = cluster_year.cluster.years.order_by("-year").values_list("pk", flat=True).first()
+    if latest != cluster_year.pk:
+        return False
+    return bool(CLUSTER_SECRETARIAT & _reach(user).roles_for_path(cluster_year.head.path))
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

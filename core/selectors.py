@@ -51,14 +51,14 @@ def audit_org_names(events: Any) -> dict[int, str | None]:
     from core.audit_catalogue import ORG_FIELDS
     from orgs.models import Org
 
-    ids = {
-        value
-        for event in events
-        for field, pair in (event.changes or {}).items()
-        if field in ORG_FIELDS
-        for value in pair
-        if isinstance(value, int)
-    }
+    ids: set[int] = set()
+    for event in events:
+        for field, pair in (event.changes or {}).items():
+            if field not in ORG_FIELDS:
+                continue
+            for value in pair:
+                values = value if isinstance(value, list) else [value]
+                ids.update(v for v in values if isinstance(v, int))
     return dict(Org.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 

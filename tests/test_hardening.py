@@ -210,3 +210,19 @@ def test_it_reads_an_audit_page_in_a_fixed_number_of_queries(
         response = client.get("/audit/")
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_it_shows_a_change_of_members_by_unit_names(admin_user: Any, province: Any) -> None:
+    # given a cluster year whose members changed (lists of unit ids in the audit trail)
+    from clusters.services import cluster_create, cluster_year_open, cluster_year_set_members
+
+    organiser = Org.objects.get(code="TW-HDTDKT")
+    cluster = cluster_create(actor=None, kind="cum", organiser=organiser, code="C1", name="Cụm 1")
+    members = [province("24"), province("06"), province("19")]
+    cluster_year = cluster_year_open(actor=None, cluster=cluster, year=2015, members=members)
+    cluster_year_set_members(actor=None, cluster_year=cluster_year, members=members[:2])
+    # when the administrator reads the trail
+    response = signed_in(admin_user).get("/audit/")
+    # then the members are named, not numbered
+    assert response.status_code == 200
+    assert "Tỉnh Bắc Giang; Tỉnh Bắc Kạn; Tỉnh Thái Nguyên" in response.content.decode()

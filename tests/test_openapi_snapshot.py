@@ -54,6 +54,8 @@ def test_it_documents_every_endpoint_behind_authentication(db: Any) -> None:
         ("GET", "/api/v1/tokens"),
         ("POST", "/api/v1/tokens"),
         ("DELETE", "/api/v1/tokens/{token_id}"),
+        ("GET", "/api/v1/clusters"),
+        ("GET", "/api/v1/clusters/{cluster_id}"),
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():

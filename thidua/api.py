@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.api import SessionAuth, TokenAuth
 from accounts.api import router as accounts_router
+from clusters.api import router as clusters_router
 from core.errors import DomainError
 from orgs.api import router as orgs_router
 from people.api import router as people_router
@@ -23,6 +24,7 @@ api = NinjaAPI(
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", accounts_router)
+api.add_router("/", clusters_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "orgs",
     "people",
     "imports",
+    "clusters",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("people/", include("people.urls")),
     path("imports/", include("imports.urls")),
+    path("clusters/", include("clusters.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

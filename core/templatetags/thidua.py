@@ -87,8 +87,10 @@ def audit_display(context: Any, event: Any, field: str, value: Any) -> str:
 def display_value(event: Any, field: str, value: Any, cache: dict[int, str | None]) -> str:
     from core.audit_catalogue import ORG_FIELDS
 
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, list):
+        return "; ".join(display_value(event, field, item, cache) for item in value)
     if field in ORG_FIELDS and isinstance(value, int):
         from orgs.models import Org
 

@@ -33,6 +33,12 @@ def person_with_history() -> str:
     return f"/people/{person.pk}/"
 
 
+def cluster_pk(code: str) -> int:
+    from clusters.models import Cluster
+
+    return Cluster.objects.get(code=code).pk
+
+
 PAGES: list[tuple[str, Callable[[], str]]] = [
     ("people-list", lambda: "/people/"),
     ("person-detail", person_with_history),
@@ -40,6 +46,10 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
     ("profile", lambda: "/accounts/profile/"),
     ("tokens", lambda: "/accounts/tokens/"),
     ("audit-log", lambda: "/audit/"),
+    ("clusters", lambda: "/clusters/"),
+    ("cluster-detail", lambda: f"/clusters/{cluster_pk('CTD-VHTTDL-DBSH')}/"),
+    ("cluster-year", lambda: f"/clusters/{cluster_pk('CTD-VHTTDL-DBSH')}/years/2018/"),
+    ("cluster-open-year", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/new/"),
 ]
 
 

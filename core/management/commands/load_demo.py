@@ -17,6 +17,13 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import membership_grant, user_create
+from clusters.models import Cluster
+from clusters.services import (
+    cluster_create,
+    cluster_year_hand_over_flag,
+    cluster_year_open,
+    cluster_year_set_head,
+)
 from core.text import fold
 from orgs.models import LineageEvent, Org
 from orgs.reference import load_reference
@@ -42,9 +49,10 @@ class Command(BaseCommand):
         self._lineage(data["lineage"])
         created_users = self._accounts(data["accounts"], options["password"])
         created_people = self._people(data["people"])
+        created_clusters = self._clusters(data["clusters"])
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
-            f"{created_people} person(s) created"
+            f"{created_people} person(s), {created_clusters} cluster(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
@@ -101,6 +109,53 @@ class Command(BaseCommand):
                 created += 1
             org = Org.objects.get(code=item["org"]) if item.get("org") else None
             membership_grant(actor=None, user=user, role=item["role"], org=org)
+        return created
+
+    def _clusters(self, clusters: list[dict[str, Any]]) -> int:
+        """The seeds' clusters with their recorded years, members, heads and outcomes."""
+        created = 0
+        for item in clusters:
+            if Cluster.objects.filter(code=item["code"]).exists():
+                continue
+            cluster = cluster_create(
+                actor=None,
+                kind=item["kind"],
+                organiser=Org.objects.get(code=item["organiser"]),
+                code=item["code"],
+                name=item["name"],
+                uses_rotating_flag=item["flag"],
+            )
+            for spec in item["years"]:
+                members = (
+                    [Org.objects.get(code=c) for c in spec["members"]]
+                    if "members" in spec
+                    else None
+                )
+                cluster_year = cluster_year_open(
+                    actor=None,
+                    cluster=cluster,
+                    year=spec["year"],
+                    members=members,
+                    note=spec.get("note", ""),
+                )
+                if spec.get("head"):
+                    deputy = Org.objects.get(code=spec["deputy"]) if spec.get("deputy") else None
+                    cluster_year = cluster_year_set_head(
+                        actor=None,
+                        cluster_year=cluster_year,
+                        head=Org.objects.get(code=spec["head"]),
+                        deputy=deputy,
+                        decision=spec["decision"],
+                        decision_date=None,
+                    )
+                if spec.get("flag_day"):
+                    cluster_year_hand_over_flag(
+                        actor=None,
+                        cluster_year=cluster_year,
+                        day=dt.date.fromisoformat(spec["flag_day"]),
+                        note=spec.get("flag_note", ""),
+                    )
+            created += 1
         return created
 
     def _people(self, spec: dict[str, Any]) -> int:

@@ -1,0 +1,70 @@
+"""REST endpoints for clusters and their years (same selectors as the pages)."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from clusters import selectors
+from clusters.models import Cluster, ClusterKind
+from core import permissions
+
+router = Router(tags=["clusters"])
+
+
+class ClusterOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: ClusterKind
+    organiser_id: int
+    uses_rotating_flag: bool
+
+
+class MemberOut(Schema):
+    org_id: int
+    code: str = Field(alias="org.code")
+    name: str = Field(alias="org.name")
+    rotation_position: int
+
+
+class ClusterYearOut(Schema):
+    year: int
+    head_id: int | None
+    deputy_id: int | None
+    head_decision: str
+    head_decision_date: dt.date | None
+    flag_handover_date: dt.date | None
+    members: list[MemberOut]
+
+    @staticmethod
+    def resolve_members(obj: Any) -> list[Any]:
+        return list(obj.members.all())
+
+
+class ClusterDetailOut(ClusterOut):
+    description: str
+    years: list[ClusterYearOut]
+
+    @staticmethod
+    def resolve_years(obj: Any) -> list[Any]:
+        return list(selectors.cluster_years(cluster=obj))
+
+
+@router.get("/clusters", response=list[ClusterOut], summary="List clusters and blocks")
+@paginate(LimitOffsetPagination)
+def list_clusters(request: HttpRequest, q: str = "", kind: ClusterKind | None = None) -> Any:
+    permissions.require(request.user, "cluster.view")
+    return selectors.cluster_list(user=request.user, q=q, kind=kind or "")
+
+
+@router.get(
+    "/clusters/{cluster_id}", response=ClusterDetailOut, summary="One cluster, with its years"
+)
+def get_cluster(request: HttpRequest, cluster_id: int) -> Any:
+    try:
+        return selectors.cluster_get(user=request.user, pk=cluster_id)
+    except Cluster.DoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,266 @@
+"""Pages for clusters and blocks: list, detail with years, open a year, members, head, flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clusters import selectors, services
+from clusters.forms import ClusterForm, FlagForm, HeadForm, MembersForm, YearOpenForm, parse_codes
+from clusters.models import Cluster, ClusterKind, ClusterYear
+from core import permissions
+from core.errors import DomainError
+from core.excel import XlsxColumn, workbook_bytes, xlsx_response
+from core.listing import paginate, query_without
+from orgs.models import Org
+
+
+def _cluster(request: HttpRequest, pk: int) -> Cluster:
+    try:
+        return selectors.cluster_get(user=request.user, pk=pk)
+    except Cluster.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _year(request: HttpRequest, pk: int, year: int) -> ClusterYear:
+    cluster = _cluster(request, pk)
+    cluster_year = selectors.cluster_years(cluster=cluster).filter(year=year).first()
+    if cluster_year is None:
+        raise Http404
+    return cluster_year
+
+
+def _orgs_by_code(codes: list[str]) -> tuple[list[Org], list[str]]:
+    found = {o.code: o for o in Org.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found], [c for c in codes if c not in found]
+
+
+def _form_error(form: Any, exc: DomainError, mapping: dict[str, str] | None = None) -> None:
+    field = (mapping or {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+@login_required
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    """Danh sách cụm, khối thi đua the user may see, searchable, exportable."""
+    permissions.require(request.user, "cluster.view")
+    kind = request.GET.get("kind", "")
+    clusters = selectors.cluster_list(
+        user=request.user,
+        q=request.GET.get("q", ""),
+        kind=kind if kind in ClusterKind.values else "",
+    )
+    if request.GET.get("format") == "xlsx":
+        columns = [
+            XlsxColumn(_("Code"), lambda c: c.code, 14),
+            XlsxColumn(_("Name"), lambda c: c.name, 50),
+            XlsxColumn(_("Kind"), lambda c: c.get_kind_display(), 20),
+            XlsxColumn(_("Organising council"), lambda c: c.organiser.name, 40),
+        ]
+        content = workbook_bytes(title=_("Clusters and blocks"), columns=columns, rows=clusters)
+        return xlsx_response("cum-khoi.xlsx", content)
+    return render(
+        request,
+        "clusters/cluster_list.html",
+        {
+            "page": paginate(request, clusters),
+            "base_query": query_without(request, "page", "format"),
+            "kinds": ClusterKind.choices,
+            "can_create": permissions.can(request.user, "cluster.manage"),
+        },
+    )
+
+
+@login_required
+def cluster_create(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "cluster.manage")
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("organiser_code").strip().upper()
+        organiser = (
+            permissions.visible_orgs(request.user, "cluster.manage").filter(code=code).first()
+        )
+        if organiser is None:
+            form.add_error(
+                "organiser_code", _("No unit you may manage has the code %(c)s.") % {"c": code}
+            )
+        else:
+            try:
+                cluster = services.cluster_create(actor=request.user, organiser=organiser, **data)
+                messages.success(request, _("“%(n)s” created.") % {"n": cluster.name})
+                return redirect("clusters:cluster-detail", pk=cluster.pk)
+            except DomainError as exc:
+                _form_error(form, exc)
+    return render(request, "clusters/cluster_form.html", {"form": form})
+
+
+@login_required
+def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = _cluster(request, pk)
+    years = list(selectors.cluster_years(cluster=cluster))
+    current = years[0] if years else None
+    may_open = permissions.can(request.user, "cluster.manage", cluster) or (
+        current is not None and permissions.can_run_cluster_year(request.user, current)
+    )
+    return render(
+        request,
+        "clusters/cluster_detail.html",
+        {"cluster": cluster, "years": years, "current": current, "may_open": may_open},
+    )
+
+
+@login_required
+def year_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mở năm mới: copies last year's members and proposes the next head by rotation."""
+    cluster = _cluster(request, pk)
+    current = cluster.years.select_related("head").order_by("-year").first()
+    allowed = permissions.can(request.user, "cluster.manage", cluster) or (
+        current is not None and permissions.can_run_cluster_year(request.user, current)
+    )
+    if not allowed:
+        permissions.require(request.user, "cluster.manage", cluster)
+    initial = {"year": current.year + 1} if current else {}
+    form = YearOpenForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        members = None
+        codes = parse_codes(form.cleaned_data["member_codes"])
+        if codes:
+            members, missing = _orgs_by_code(codes)
+            if missing:
+                form.add_error(
+                    "member_codes", _("Unknown unit codes: %(c)s.") % {"c": ", ".join(missing)}
+                )
+        if not form.errors:
+            try:
+                opened = services.cluster_year_open(
+                    actor=request.user,
+                    cluster=cluster,
+                    year=form.cleaned_data["year"],
+                    members=members,
+                )
+                messages.success(request, _("Year %(y)s opened.") % {"y": opened.year})
+                return redirect("clusters:year-detail", pk=cluster.pk, year=opened.year)
+            except DomainError as exc:
+                _form_error(form, exc, {"members": "member_codes"})
+    return render(request, "clusters/year_open.html", {"cluster": cluster, "form": form})
+
+
+def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any) -> dict[str, Any]:
+    members = list(cluster_year.members.all())
+    may_run = permissions.can_run_cluster_year(request.user, cluster_year)
+    return {
+        "cluster": cluster_year.cluster,
+        "cy": cluster_year,
+        "members": members,
+        "may_run": may_run,
+        "head_form": forms.get("head_form")
+        or HeadForm(
+            members=members,
+            initial={
+                "head": cluster_year.head_id,
+                "deputy": cluster_year.deputy_id,
+                "decision": cluster_year.head_decision,
+                "decision_date": cluster_year.head_decision_date,
+            },
+        ),
+        "members_form": forms.get("members_form")
+        or MembersForm(initial={"member_codes": "\n".join(m.org.code for m in members)}),
+        "flag_form": forms.get("flag_form") or FlagForm(),
+    }
+
+
+@login_required
+def year_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    cluster_year = _year(request, pk, year)
+    return render(request, "clusters/year_detail.html", _year_context(request, cluster_year))
+
+
+def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
+    if not permissions.can_run_cluster_year(request.user, cluster_year):
+        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+
+
+@login_required
+@require_POST
+def year_members(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    cluster_year = _year(request, pk, year)
+    _require_run(request, cluster_year)
+    form = MembersForm(request.POST)
+    if form.is_valid():
+        members, missing = _orgs_by_code(parse_codes(form.cleaned_data["member_codes"]))
+        if missing:
+            form.add_error(
+                "member_codes", _("Unknown unit codes: %(c)s.") % {"c": ", ".join(missing)}
+            )
+        else:
+            try:
+                services.cluster_year_set_members(
+                    actor=request.user, cluster_year=cluster_year, members=members
+                )
+                messages.success(request, _("Members saved."))
+                return redirect("clusters:year-detail", pk=pk, year=year)
+            except DomainError as exc:
+                _form_error(form, exc, {"members": "member_codes"})
+    return render(
+        request,
+        "clusters/year_detail.html",
+        _year_context(request, cluster_year, members_form=form),
+    )
+
+
+@login_required
+@require_POST
+def year_head(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    cluster_year = _year(request, pk, year)
+    _require_run(request, cluster_year)
+    members = list(cluster_year.members.all())
+    form = HeadForm(request.POST, members=members)
+    if form.is_valid():
+        by_id = {m.org_id: m.org for m in members}
+        deputy_id = form.cleaned_data["deputy"]
+        try:
+            services.cluster_year_set_head(
+                actor=request.user,
+                cluster_year=cluster_year,
+                head=by_id[form.cleaned_data["head"]],
+                deputy=by_id.get(deputy_id) if deputy_id else None,
+                decision=form.cleaned_data["decision"],
+                decision_date=form.cleaned_data["decision_date"],
+            )
+            messages.success(request, _("Head and deputy appointed."))
+            return redirect("clusters:year-detail", pk=pk, year=year)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(
+        request, "clusters/year_detail.html", _year_context(request, cluster_year, head_form=form)
+    )
+
+
+@login_required
+@require_POST
+def year_flag(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    cluster_year = _year(request, pk, year)
+    _require_run(request, cluster_year)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cluster_year_hand_over_flag(
+                actor=request.user,
+                cluster_year=cluster_year,
+                day=form.cleaned_data["day"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The handover of the rotating flag is recorded."))
+            return redirect("clusters:year-detail", pk=pk, year=year)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(
+        request, "clusters/year_detail.html", _year_context(request, cluster_year, flag_form=form)
+    )
