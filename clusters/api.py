@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from clusters import selectors
-from clusters.models import Cluster, ClusterKind
+from clusters.models import Cluster, ClusterKind, MeetingKind
 from core import permissions
 
 router = Router(tags=["clusters"])
@@ -30,6 +30,20 @@ class MemberOut(Schema):
     rotation_position: int
 
 
+class MeetingOut(Schema):
+    id: int
+    kind: MeetingKind
+    date: dt.date
+    place: str
+    host_id: int | None
+    decisions: str
+    has_minutes: bool
+
+    @staticmethod
+    def resolve_has_minutes(obj: Any) -> bool:
+        return bool(obj.minutes)
+
+
 class ClusterYearOut(Schema):
     year: int
     head_id: int | None
@@ -38,10 +52,15 @@ class ClusterYearOut(Schema):
     head_decision_date: dt.date | None
     flag_handover_date: dt.date | None
     members: list[MemberOut]
+    meetings: list[MeetingOut]
 
     @staticmethod
     def resolve_members(obj: Any) -> list[Any]:
         return list(obj.members.all())
+
+    @staticmethod
+    def resolve_meetings(obj: Any) -> list[Any]:
+        return list(obj.meetings.all())
 
 
 class ClusterDetailOut(ClusterOut):

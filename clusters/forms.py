@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import ClusterKind
+from clusters.models import ClusterKind, MeetingKind
 from core.widgets import VnDateInput
 
 CODES_HELP = _("One unit code per line, in the order of the head's rotation.")
@@ -67,3 +67,35 @@ class HeadForm(forms.Form):
 class FlagForm(forms.Form):
     day = forms.DateField(label=_("Handover date"), widget=VnDateInput())
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    date = forms.DateField(label=_("Date"), widget=VnDateInput())
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    host = forms.TypedChoiceField(
+        label=_("Host unit"), coerce=int, required=False, empty_value=None
+    )
+    attendee_codes = forms.CharField(
+        label=_("Attending units"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One unit code per line; empty when all members attended."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decisions = forms.CharField(
+        label=_("Decisions taken"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, members=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["host"].choices = [("", "—"), *[(m.org_id, m.org.name) for m in members]]  # type: ignore[attr-defined]
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.FileField(
+        label=_("Minutes (PDF, DOCX or ODT)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+    )

@@ -113,3 +113,54 @@ class ClusterMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} ({self.cluster_year})"
+
+
+class MeetingKind(models.TextChoices):
+    """Loại hội nghị của cụm, khối."""
+
+    COVENANT = "covenant", _("Covenant signing")
+    MID_YEAR = "mid_year", _("Mid-year review")
+    YEAR_END = "year_end", _("Year-end review")
+    THEMATIC = "thematic", _("Thematic meeting")
+    PREPARATORY = "preparatory", _("Preparatory meeting")
+
+
+class Meeting(models.Model):
+    """Hội nghị: a conference of a cluster year, with its host, attendees, agenda and minutes."""
+
+    cluster_year = models.ForeignKey(
+        ClusterYear,
+        verbose_name=_("cluster year"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    host = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("host unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    decisions = models.TextField(_("decisions taken"), blank=True)
+    attendee_units = models.ManyToManyField(
+        "orgs.Org", verbose_name=_("attending units"), blank=True, related_name="+"
+    )
+    attendee_people = models.ManyToManyField(
+        "people.Person", verbose_name=_("attending people"), blank=True, related_name="+"
+    )
+    minutes = models.FileField(_("minutes"), upload_to="meetings/%Y/", blank=True)
+    minutes_name = models.CharField(_("minutes file name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

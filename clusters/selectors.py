@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from clusters.models import Cluster, ClusterMember, ClusterYear
+from clusters.models import Cluster, ClusterMember, ClusterYear, Meeting
 from core import permissions
 from core.search import search
 
@@ -35,5 +35,19 @@ def cluster_get(*, user: Any, pk: int) -> Cluster:
 def cluster_years(*, cluster: Cluster) -> QuerySet[ClusterYear]:
     """The cluster's years, newest first, with head, deputy and members."""
     return cluster.years.select_related("head", "deputy").prefetch_related(
-        Prefetch("members", queryset=ClusterMember.objects.select_related("org"))
+        Prefetch("members", queryset=ClusterMember.objects.select_related("org")),
+        Prefetch("meetings", queryset=Meeting.objects.select_related("host")),
     )
+
+
+def cluster_timeline(*, years: list[ClusterYear]) -> list[dict[str, Any]]:
+    """The cluster's life in date order: meetings, appointments of heads, flag handovers."""
+    events: list[dict[str, Any]] = []
+    for cy in years:
+        for meeting in cy.meetings.all():
+            events.append({"date": meeting.date, "kind": "meeting", "year": cy, "meeting": meeting})
+        if cy.head_decision_date:
+            events.append({"date": cy.head_decision_date, "kind": "head", "year": cy})
+        if cy.flag_handover_date:
+            events.append({"date": cy.flag_handover_date, "kind": "flag", "year": cy})
+    return sorted(events, key=lambda e: (e["date"], e["kind"]), reverse=True)

@@ -10,7 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clusters import rules
-from clusters.models import Cluster, ClusterKind, ClusterMember, ClusterYear
+from clusters.models import (
+    Cluster,
+    ClusterKind,
+    ClusterMember,
+    ClusterYear,
+    Meeting,
+    MeetingKind,
+)
 from core.audit import audit_log
 from core.errors import DomainError
 from core.search import fenced_key
@@ -247,3 +254,92 @@ def cluster_year_hand_over_flag(
         changes={"flag_handover_date": [None, day], "head": [None, cluster_year.head_id]},
     )
     return cluster_year
+
+
+MINUTES_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".odt": b"PK\x03\x04",
+}
+
+
+def _check_meeting(cluster_year: ClusterYear, day: dt.date, host: Org | None) -> None:
+    if not (cluster_year.year - 1 <= day.year <= cluster_year.year + 1):
+        raise DomainError(
+            _("A meeting of %(year)s is held between %(a)s and %(b)s.")
+            % {"year": cluster_year.year, "a": cluster_year.year - 1, "b": cluster_year.year + 1},
+            field="date",
+        )
+    if host is not None and not cluster_year.members.filter(org=host).exists():
+        raise DomainError(_("The host must be a member of the cluster this year."), field="host")
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: Any,
+    cluster_year: ClusterYear,
+    kind: str,
+    date: dt.date,
+    place: str = "",
+    host: Org | None = None,
+    agenda: str = "",
+    decisions: str = "",
+    attendee_units: Sequence[Org] = (),
+) -> Meeting:
+    """Record a conference of the cluster year (hội nghị ký kết, sơ kết, tổng kết, …)."""
+    if kind not in MeetingKind.values:
+        raise DomainError(_("Unknown kind of meeting."), field="kind")
+    _check_meeting(cluster_year, date, host)
+    meeting = Meeting.objects.create(
+        cluster_year=cluster_year,
+        kind=kind,
+        date=date,
+        place=normalize_name(place),
+        host=host,
+        agenda=agenda.strip(),
+        decisions=decisions.strip(),
+    )
+    if attendee_units:
+        meeting.attendee_units.set(attendee_units)
+    audit_log(
+        actor=actor,
+        action="clusters.meeting.recorded",
+        obj=meeting,
+        org_id=cluster_year.cluster.organiser_id,
+        changes={
+            "kind": [None, kind],
+            "date": [None, date],
+            "place": [None, meeting.place],
+            "host": [None, host.pk if host else None],
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_attach_minutes(*, actor: Any, meeting: Meeting, upload: Any) -> Meeting:
+    """Attach the signed minutes (biên bản) as PDF, DOCX or ODT, at most 20 MB."""
+    name = upload.name or ""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in MINUTES_TYPES:
+        raise DomainError(_("Minutes must be a PDF, DOCX or ODT file."), field="minutes")
+    if not upload.size or upload.size > 20 * 2**20:
+        raise DomainError(_("The file must not be empty nor larger than 20 MB."), field="minutes")
+    head = upload.read(4)
+    upload.seek(0)
+    if head != MINUTES_TYPES[suffix]:
+        raise DomainError(_("The file's content does not match its type."), field="minutes")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    old_name = meeting.minutes_name
+    meeting.minutes.save(name, upload, save=False)
+    meeting.minutes_name = name[:255]
+    meeting.save(update_fields=["minutes", "minutes_name"])
+    audit_log(
+        actor=actor,
+        action="clusters.meeting.minutes_attached",
+        obj=meeting,
+        org_id=meeting.cluster_year.cluster.organiser_id,
+        changes={"minutes_name": [old_name or None, meeting.minutes_name]},
+    )
+    return meeting

@@ -6,14 +6,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clusters import selectors, services
-from clusters.forms import ClusterForm, FlagForm, HeadForm, MembersForm, YearOpenForm, parse_codes
-from clusters.models import Cluster, ClusterKind, ClusterYear
+from clusters.forms import (
+    ClusterForm,
+    FlagForm,
+    HeadForm,
+    MeetingForm,
+    MembersForm,
+    MinutesForm,
+    YearOpenForm,
+    parse_codes,
+)
+from clusters.models import Cluster, ClusterKind, ClusterYear, Meeting
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
@@ -112,7 +122,13 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "clusters/cluster_detail.html",
-        {"cluster": cluster, "years": years, "current": current, "may_open": may_open},
+        {
+            "cluster": cluster,
+            "years": years,
+            "current": current,
+            "may_open": may_open,
+            "timeline": selectors.cluster_timeline(years=years),
+        },
     )
 
 
@@ -263,4 +279,99 @@ def year_flag(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             _form_error(form, exc)
     return render(
         request, "clusters/year_detail.html", _year_context(request, cluster_year, flag_form=form)
+    )
+
+
+@login_required
+def meeting_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Ghi nhận hội nghị of a cluster year."""
+    cluster_year = _year(request, pk, year)
+    _require_run(request, cluster_year)
+    members = list(cluster_year.members.all())
+    form = MeetingForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        by_id = {m.org_id: m.org for m in members}
+        codes = parse_codes(form.cleaned_data["attendee_codes"])
+        units, missing = _orgs_by_code(codes)
+        if missing:
+            form.add_error(
+                "attendee_codes", _("Unknown unit codes: %(c)s.") % {"c": ", ".join(missing)}
+            )
+        else:
+            host_id = form.cleaned_data["host"]
+            try:
+                meeting = services.meeting_create(
+                    actor=request.user,
+                    cluster_year=cluster_year,
+                    kind=form.cleaned_data["kind"],
+                    date=form.cleaned_data["date"],
+                    place=form.cleaned_data["place"],
+                    host=by_id.get(host_id) if host_id else None,
+                    agenda=form.cleaned_data["agenda"],
+                    decisions=form.cleaned_data["decisions"],
+                    attendee_units=units or [m.org for m in members],
+                )
+                messages.success(request, _("The meeting is recorded."))
+                return redirect("clusters:meeting-detail", meeting_id=meeting.pk)
+            except DomainError as exc:
+                _form_error(form, exc)
+    return render(
+        request,
+        "clusters/meeting_form.html",
+        {"cluster": cluster_year.cluster, "cy": cluster_year, "form": form},
+    )
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("cluster_year__cluster", "host", "cluster_year__head")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    # Visible exactly when its cluster is.
+    _cluster(request, meeting.cluster_year.cluster_id)
+    return meeting
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _meeting(request, meeting_id)
+    may_run = permissions.can_run_cluster_year(request.user, meeting.cluster_year)
+    form = MinutesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not may_run:
+            permissions.require(request.user, "cluster.manage", meeting.cluster_year.cluster)
+        if form.is_valid():
+            try:
+                services.meeting_attach_minutes(
+                    actor=request.user, meeting=meeting, upload=form.cleaned_data["minutes"]
+                )
+                messages.success(request, _("The minutes are attached."))
+                return redirect("clusters:meeting-detail", meeting_id=meeting.pk)
+            except DomainError as exc:
+                _form_error(form, exc)
+    return render(
+        request,
+        "clusters/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "cy": meeting.cluster_year,
+            "cluster": meeting.cluster_year.cluster,
+            "units": meeting.attendee_units.order_by("name"),
+            "may_run": may_run,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponseBase:
+    """Download the minutes, for those who may see the cluster."""
+    meeting = _meeting(request, meeting_id)
+    if not meeting.minutes:
+        raise Http404
+    return FileResponse(
+        meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes_name
     )

@@ -16,6 +16,8 @@ ACTIONS = {
     "clusters.year.members_changed": _("changed the members"),
     "clusters.year.head_appointed": _("appointed the head and deputy"),
     "clusters.year.flag_handed_over": _("recorded the rotating flag's handover"),
+    "clusters.meeting.recorded": _("recorded a meeting"),
+    "clusters.meeting.minutes_attached": _("attached the minutes of a meeting"),
     "accounts.token.created": _("created an API token"),
     "accounts.token.revoked": _("revoked an API token"),
     "accounts.role.granted": _("granted a role"),
@@ -32,6 +34,7 @@ OBJECT_TYPES = {
     "accounts.apitoken": _("API token"),
     "clusters.cluster": _("Cluster or block"),
     "clusters.clusteryear": _("Cluster year"),
+    "clusters.meeting": _("Meeting"),
     "accounts.membership": _("Role"),
     "accounts.user": _("User"),
 }

@@ -182,6 +182,7 @@ def test_it_describes_a_cluster_with_its_years(
                 "head_decision_date": None,
                 "flag_handover_date": None,
                 "members": members,
+                "meetings": [],
             },
             {
                 "year": 2015,
@@ -191,6 +192,7 @@ def test_it_describes_a_cluster_with_its_years(
                 "head_decision_date": "2015-01-20",
                 "flag_handover_date": "2014-12-19",
                 "members": members,
+                "meetings": [],
             },
         ],
     }

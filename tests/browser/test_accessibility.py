@@ -39,6 +39,12 @@ def cluster_pk(code: str) -> int:
     return Cluster.objects.get(code=code).pk
 
 
+def meeting_pk(code: str) -> int:
+    from clusters.models import Meeting
+
+    return Meeting.objects.filter(cluster_year__cluster__code=code).values_list("pk", flat=True)[0]
+
+
 PAGES: list[tuple[str, Callable[[], str]]] = [
     ("people-list", lambda: "/people/"),
     ("person-detail", person_with_history),
@@ -50,6 +56,8 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
     ("cluster-detail", lambda: f"/clusters/{cluster_pk('CTD-VHTTDL-DBSH')}/"),
     ("cluster-year", lambda: f"/clusters/{cluster_pk('CTD-VHTTDL-DBSH')}/years/2018/"),
     ("cluster-open-year", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/new/"),
+    ("meeting", lambda: f"/clusters/meetings/{meeting_pk('CTD-BTB')}/"),
+    ("meeting-new", lambda: f"/clusters/{cluster_pk('CTD-BTB')}/years/2018/meetings/new/"),
 ]
 
 

@@ -17,12 +17,13 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import membership_grant, user_create
-from clusters.models import Cluster
+from clusters.models import Cluster, ClusterYear
 from clusters.services import (
     cluster_create,
     cluster_year_hand_over_flag,
     cluster_year_open,
     cluster_year_set_head,
+    meeting_create,
 )
 from core.text import fold
 from orgs.models import LineageEvent, Org
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         created_users = self._accounts(data["accounts"], options["password"])
         created_people = self._people(data["people"])
         created_clusters = self._clusters(data["clusters"])
+        self._meetings(data["meetings"])
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s) created"
@@ -157,6 +159,25 @@ class Command(BaseCommand):
                     )
             created += 1
         return created
+
+    def _meetings(self, meetings: list[dict[str, Any]]) -> None:
+        """The conferences the seeds report, added once (also to an older demo database)."""
+        for item in meetings:
+            cluster_year = ClusterYear.objects.get(cluster__code=item["cluster"], year=item["year"])
+            day = dt.date.fromisoformat(item["date"])
+            if cluster_year.meetings.filter(kind=item["kind"], date=day).exists():
+                continue
+            meeting_create(
+                actor=None,
+                cluster_year=cluster_year,
+                kind=item["kind"],
+                date=day,
+                place=item.get("place", ""),
+                host=Org.objects.get(code=item["host"]) if item.get("host") else None,
+                agenda=item.get("agenda", ""),
+                decisions=item.get("decisions", ""),
+                attendee_units=[m.org for m in cluster_year.members.select_related("org")],
+            )
 
     def _people(self, spec: dict[str, Any]) -> int:
         rng = random.Random(2025)  # noqa: S311 - fictitious names, reproducible
