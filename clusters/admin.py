@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from clusters.models import Cluster, ClusterYear
-from orgs.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Cluster)

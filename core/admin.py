@@ -8,11 +8,8 @@ from django.http import HttpRequest
 from core.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("id", "at", "actor_name", "action", "object_repr")
-    list_filter = ("action",)
-    search_fields = ("object_repr", "actor_name", "action")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows records that only the application's audited services may change."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -22,3 +19,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("id", "at", "actor_name", "action", "object_repr")
+    list_filter = ("action",)
+    search_fields = ("object_repr", "actor_name", "action")

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RankedOrderingMixin
 from core.search import search
 from core.widgets import VnDateInput
 from orgs.models import Org, OrgKind
@@ -16,7 +17,9 @@ from orgs.models import Org, OrgKind
 MAX_ID = 2**63 - 1
 
 
-class OrgFilter(django_filters.FilterSet):
+class OrgFilter(RankedOrderingMixin, django_filters.FilterSet):
+    default_order = ("name",)
+
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = django_filters.ChoiceFilter(
         choices=OrgKind.choices, label=_("Kind"), empty_label=_("All kinds")
@@ -59,13 +62,3 @@ class OrgFilter(django_filters.FilterSet):
         if value == "ended":
             return qs.filter(valid_to__lt=today)
         return qs.exclude(valid_from__gt=today).exclude(valid_to__lt=today)
-
-    def filter_queryset(self, queryset: QuerySet[Org]) -> QuerySet[Org]:
-        qs = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort")
-        if sort:
-            fields = [self.filters["sort"].get_ordering_value(param) for param in sort]
-            return qs.order_by(*fields, "name", "id")
-        if self.form.cleaned_data.get("q"):
-            return qs.order_by("search_rank", "name", "id")
-        return qs.order_by("name", "id")

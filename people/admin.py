@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from orgs.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from people.models import Person
 
 

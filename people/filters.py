@@ -6,12 +6,15 @@ import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RankedOrderingMixin
 from core.text import fold
 from orgs.filters import MAX_ID
 from people.models import Category, Gender, Person
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(RankedOrderingMixin, django_filters.FilterSet):
+    default_order = ("name_key",)
+
     q = django_filters.CharFilter(method="filter_q", label=_("Search by name"))
     unit = django_filters.NumberFilter(
         method="filter_unit",
@@ -57,13 +60,3 @@ class PersonFilter(django_filters.FilterSet):
         if unit is None:
             return qs.none()
         return qs.filter(unit__path__startswith=unit.path)
-
-    def filter_queryset(self, queryset: QuerySet[Person]) -> QuerySet[Person]:
-        qs = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort")
-        if sort:
-            fields = [self.filters["sort"].get_ordering_value(param) for param in sort]
-            return qs.order_by(*fields, "name_key", "id")
-        if self.form.cleaned_data.get("q"):
-            return qs.order_by("search_rank", "name_key", "id")
-        return qs.order_by("name_key", "id")
