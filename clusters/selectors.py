@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from clusters.models import Cluster, ClusterMember, ClusterYear, Meeting
+from clusters import rules
+from clusters.models import (
+    Cluster,
+    ClusterMember,
+    ClusterYear,
+    Covenant,
+    IndicatorValue,
+    Meeting,
+    Registration,
+    RegistrationStatus,
+    ReportingPeriod,
+    Target,
+)
 from core import permissions
 from core.search import search
+from core.text import fold
 
 
 def cluster_list(*, user: Any, q: str = "", kind: str = "") -> QuerySet[Cluster]:
@@ -51,3 +66,76 @@ def cluster_timeline(*, years: list[ClusterYear]) -> list[dict[str, Any]]:
         if cy.flag_handover_date:
             events.append({"date": cy.flag_handover_date, "kind": "flag", "year": cy})
     return sorted(events, key=lambda e: (e["date"], e["kind"]), reverse=True)
+
+
+def covenant_of(cluster_year: ClusterYear) -> Covenant | None:
+    """The year's covenant with its criteria and the members' registrations and targets."""
+    return (
+        Covenant.objects.filter(cluster_year=cluster_year)
+        .select_related("signing_meeting")
+        .prefetch_related(
+            "criteria",
+            Prefetch(
+                "registrations",
+                queryset=Registration.objects.select_related("org")
+                .prefetch_related("targets")
+                .order_by("org__name"),
+            ),
+        )
+        .first()
+    )
+
+
+@dataclass
+class IndicatorLine:
+    """One member's target beside its latest actual value and the % of plan."""
+
+    org: Any
+    target: Target
+    actual: Decimal | None
+    period: ReportingPeriod | None
+    percent: Decimal | None
+
+
+@dataclass
+class IndicatorGroup:
+    """Targets of the same name across members, side by side (e.g. budget revenue)."""
+
+    name: str
+    measure: str
+    lines: list[IndicatorLine]
+
+
+def indicator_table(cluster_year: ClusterYear) -> list[IndicatorGroup]:
+    """Every accepted target of the year with its latest reported actual and % of plan, grouped by
+    the target's name so members' figures stand side by side. Three queries."""
+    targets = list(
+        Target.objects.filter(
+            registration__covenant__cluster_year=cluster_year,
+            registration__status=RegistrationStatus.ACCEPTED,
+        ).select_related("registration__org")
+    )
+    latest: dict[int, IndicatorValue] = {}
+    for value in (
+        IndicatorValue.objects.filter(target__in=targets)
+        .select_related("period")
+        .order_by("period__end", "period__due", "period_id")
+    ):
+        latest[value.target_id] = value
+    groups: dict[tuple[str, str], IndicatorGroup] = {}
+    for target in targets:
+        key = (fold(target.name), fold(target.measure))
+        group = groups.setdefault(key, IndicatorGroup(target.name, target.measure, []))
+        value = latest.get(target.pk)
+        group.lines.append(
+            IndicatorLine(
+                org=target.registration.org,
+                target=target,
+                actual=value.actual if value else None,
+                period=value.period if value else None,
+                percent=rules.percent_of_plan(value.actual if value else None, target.value),
+            )
+        )
+    for group in groups.values():
+        group.lines.sort(key=lambda line: (line.percent is None, -(line.percent or 0)))
+    return sorted(groups.values(), key=lambda g: fold(g.name))

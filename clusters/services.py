@@ -22,6 +22,7 @@ from core.audit import audit_log
 from core.errors import DomainError
 from core.search import fenced_key
 from core.text import normalize_name
+from core.uploads import DOCUMENTS, check_document
 from orgs.models import Org
 
 
@@ -256,13 +257,6 @@ def cluster_year_hand_over_flag(
     return cluster_year
 
 
-MINUTES_TYPES = {
-    ".pdf": b"%PDF",
-    ".docx": b"PK\x03\x04",
-    ".odt": b"PK\x03\x04",
-}
-
-
 def _check_meeting(cluster_year: ClusterYear, day: dt.date, host: Org | None) -> None:
     if not (cluster_year.year - 1 <= day.year <= cluster_year.year + 1):
         raise DomainError(
@@ -320,16 +314,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_attach_minutes(*, actor: Any, meeting: Meeting, upload: Any) -> Meeting:
     """Attach the signed minutes (biên bản) as PDF, DOCX or ODT, at most 20 MB."""
-    name = upload.name or ""
-    suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    if suffix not in MINUTES_TYPES:
-        raise DomainError(_("Minutes must be a PDF, DOCX or ODT file."), field="minutes")
-    if not upload.size or upload.size > 20 * 2**20:
-        raise DomainError(_("The file must not be empty nor larger than 20 MB."), field="minutes")
-    head = upload.read(4)
-    upload.seek(0)
-    if head != MINUTES_TYPES[suffix]:
-        raise DomainError(_("The file's content does not match its type."), field="minutes")
+    name = check_document(upload, allowed=DOCUMENTS, field="minutes")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     old_name = meeting.minutes_name
     meeting.minutes.save(name, upload, save=False)

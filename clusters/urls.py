@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import views
+from clusters import covenant_views, report_views, views
 
 app_name = "clusters"
 urlpatterns = [
@@ -15,4 +15,57 @@ urlpatterns = [
     path("<int:pk>/years/<int:year>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
+    path("<int:pk>/years/<int:year>/covenant/", covenant_views.covenant_page, name="covenant"),
+    path(
+        "<int:pk>/years/<int:year>/covenant/send/",
+        covenant_views.covenant_send,
+        name="covenant-send",
+    ),
+    path(
+        "<int:pk>/years/<int:year>/covenant/sign/",
+        covenant_views.covenant_sign,
+        name="covenant-sign",
+    ),
+    path(
+        "<int:pk>/years/<int:year>/covenant/lock/",
+        covenant_views.covenant_lock,
+        name="covenant-lock",
+    ),
+    path(
+        "<int:pk>/years/<int:year>/covenant/scan/",
+        covenant_views.covenant_scan,
+        name="covenant-scan",
+    ),
+    path(
+        "registrations/<int:registration_id>/",
+        covenant_views.registration_page,
+        name="registration",
+    ),
+    path(
+        "registrations/<int:registration_id>/decide/",
+        covenant_views.registration_decide,
+        name="registration-decide",
+    ),
+    path("<int:pk>/years/<int:year>/reports/", report_views.reports_dashboard, name="reports"),
+    path(
+        "<int:pk>/years/<int:year>/reports/periods/",
+        report_views.period_create,
+        name="period-create",
+    ),
+    path(
+        "<int:pk>/years/<int:year>/reports/extensions/",
+        report_views.extension_grant,
+        name="extension-grant",
+    ),
+    path("<int:pk>/years/<int:year>/indicators/", report_views.indicators, name="indicators"),
+    path(
+        "periods/<int:period_id>/members/<int:org_id>/",
+        report_views.submission_page,
+        name="submission",
+    ),
+    path(
+        "submissions/<int:submission_id>/file/",
+        report_views.submission_file,
+        name="submission-file",
+    ),
 ]

@@ -23,7 +23,7 @@ from clusters.forms import (
     YearOpenForm,
     parse_codes,
 )
-from clusters.models import Cluster, ClusterKind, ClusterYear, Meeting
+from clusters.models import Cluster, ClusterKind, ClusterYear, Covenant, Meeting, Registration
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
@@ -168,6 +168,23 @@ def year_open(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clusters/year_open.html", {"cluster": cluster, "form": form})
 
 
+def _my_units(request: HttpRequest, cluster_year: ClusterYear, members: list[Any]) -> list[Any]:
+    """The member units the user acts for, with their registration and their reports' standing."""
+    from clusters.reports import report_matrix
+
+    mine = {m.org_id for m in members if permissions.can_act_for_member(request.user, m.org)}
+    if not mine:
+        return []
+    registrations = {
+        r.org_id: r for r in Registration.objects.filter(covenant__cluster_year=cluster_year)
+    }
+    return [
+        {"org": row.org, "registration": registrations.get(row.org.pk), "cells": row.cells}
+        for row in report_matrix(cluster_year)
+        if row.org.pk in mine
+    ]
+
+
 def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any) -> dict[str, Any]:
     members = list(cluster_year.members.all())
     may_run = permissions.can_run_cluster_year(request.user, cluster_year)
@@ -176,6 +193,11 @@ def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any)
         "cy": cluster_year,
         "members": members,
         "may_run": may_run,
+        "may_oversee": may_run
+        or permissions.can(request.user, "cluster.manage", cluster_year.cluster),
+        "covenant": Covenant.objects.filter(cluster_year=cluster_year).first(),
+        "periods": list(cluster_year.periods.all()),
+        "my_units": _my_units(request, cluster_year, members),
         "head_form": forms.get("head_form")
         or HeadForm(
             members=members,

@@ -34,6 +34,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "person.view_personal": UNIT_KEEPERS,
     "cluster.view": ALL_ROLES,
     "cluster.manage": KEEPERS,
+    # A member unit's own work in a cluster: its covenant registration and its reports.
+    "cluster.act_for_member": UNIT_KEEPERS,
+    "movement.view": ALL_ROLES,
+    "movement.manage": KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
@@ -119,6 +123,8 @@ def _org_of(obj: Any) -> Any:
         return obj.organiser
     if label == "clusters.clusteryear":
         return obj.cluster.organiser
+    if label == "movements.movement":
+        return obj.launched_by
     if label == "orgs.lineageevent":
         return obj.successor or obj.predecessor
     return getattr(obj, "org", None)
@@ -159,6 +165,13 @@ def can_run_cluster_year(user: Any, cluster_year: Any) -> bool:
     if latest != cluster_year.pk:
         return False
     return bool(CLUSTER_SECRETARIAT & _reach(user).roles_for_path(cluster_year.head.path))
+
+
+def can_act_for_member(user: Any, org: Any) -> bool:
+    """Whether the user may act for a member unit in its cluster: its registration under the
+    covenant and its reports. The unit's own focal points and officers (and those who keep its
+    records through the unit's lineage) may; another member's focal point may not."""
+    return can(user, "cluster.act_for_member", org)
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

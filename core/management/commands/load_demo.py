@@ -12,12 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
 from accounts.services import membership_grant, user_create
-from clusters.models import Cluster, ClusterYear
+from clusters.covenants import (
+    TargetInput,
+    covenant_create,
+    covenant_send,
+    covenant_sign,
+    registration_accept,
+    registration_for,
+    registration_register,
+    registration_save,
+)
+from clusters.models import Cluster, ClusterYear, Covenant, Submission
+from clusters.reports import member_targets, period_create, submission_submit
 from clusters.services import (
     cluster_create,
     cluster_year_hand_over_flag,
@@ -36,6 +48,33 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "demo.json"
 DEMO_NOTE = "Dữ liệu minh họa (demo)"
 
 
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF saying the file is a demo stand-in (ASCII only, so no font is needed)."""
+    line = "Thi dua - tep minh hoa (demo), khong phai van ban that."
+    stream = f"BT /F1 12 Tf 50 780 Td ({line}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 class Command(BaseCommand):
     help = "Load the demo data (seed clusters' units, demo accounts, fictitious people)."
 
@@ -52,9 +91,11 @@ class Command(BaseCommand):
         created_people = self._people(data["people"])
         created_clusters = self._clusters(data["clusters"])
         self._meetings(data["meetings"])
+        created_covenants = self._covenants(data["covenants"])
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
-            f"{created_people} person(s), {created_clusters} cluster(s) created"
+            f"{created_people} person(s), {created_clusters} cluster(s), "
+            f"{created_covenants} covenant(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
@@ -177,6 +218,85 @@ class Command(BaseCommand):
                 agenda=item.get("agenda", ""),
                 decisions=item.get("decisions", ""),
                 attendee_units=[m.org for m in cluster_year.members.select_related("org")],
+            )
+
+    def _covenants(self, covenants: list[dict[str, Any]]) -> int:
+        """The seeds' covenants through the real workflow: drafted, sent, registered, accepted,
+        reported on, signed (with a demo scan) when the seed says so."""
+        created = 0
+        for item in covenants:
+            cluster_year = ClusterYear.objects.get(cluster__code=item["cluster"], year=item["year"])
+            if Covenant.objects.filter(cluster_year=cluster_year).exists():
+                continue
+            covenant = covenant_create(
+                actor=None,
+                cluster_year=cluster_year,
+                title=item["title"],
+                text=item["text"],
+                criteria=item["criteria"],
+            )
+            covenant = covenant_send(actor=None, covenant=covenant)
+            regs = list(item.get("registrations", []))
+            if "all_members_titles" in item:
+                regs = [
+                    {"org": m.org.code, "titles": item["all_members_titles"], "targets": []}
+                    for m in cluster_year.members.select_related("org")
+                ]
+            for spec in regs:
+                registration = registration_for(
+                    covenant=covenant, org=Org.objects.get(code=spec["org"])
+                )
+                registration_save(
+                    actor=None,
+                    registration=registration,
+                    targets=[
+                        TargetInput(name=t["name"], measure=t["measure"], value=t["value"])
+                        for t in spec.get("targets", [])
+                    ],
+                    titles=spec.get("titles", []),
+                    note=DEMO_NOTE,
+                )
+                registration_register(actor=None, registration=registration)
+                registration_accept(actor=None, registration=registration)
+            if "period" in item:
+                self._demo_reports(cluster_year, item["period"], item["reports"])
+            if "signed_on" in item:
+                covenant_sign(
+                    actor=None,
+                    covenant=covenant,
+                    signed_on=dt.date.fromisoformat(item["signed_on"]),
+                    scan=ContentFile(demo_pdf(item["title"]), name="giao-uoc-minh-hoa.pdf"),
+                )
+            created += 1
+        return created
+
+    def _demo_reports(
+        self, cluster_year: ClusterYear, spec: dict[str, Any], items: list[dict[str, Any]]
+    ) -> None:
+        period = period_create(
+            actor=None,
+            cluster_year=cluster_year,
+            kind=spec["kind"],
+            name=spec["name"],
+            start=dt.date.fromisoformat(spec["start"]),
+            end=dt.date.fromisoformat(spec["end"]),
+            due=dt.date.fromisoformat(spec["due"]),
+        )
+        for report in items:
+            org = Org.objects.get(code=report["org"])
+            targets = {t.name: t.pk for t in member_targets(cluster_year, org.pk)}
+            submission = submission_submit(
+                actor=None,
+                period=period,
+                org=org,
+                upload=ContentFile(demo_pdf(report["summary"]), name="bao-cao-minh-hoa.pdf"),
+                summary=report["summary"],
+                actuals={targets[name]: value for name, value in report["actuals"].items()},
+            )
+            # A historic report: dated on its due date, not on the day the demo is loaded.
+            received = dt.datetime.combine(period.due, dt.time(9), tzinfo=dt.UTC)
+            Submission.objects.filter(pk=submission.pk).update(
+                submitted_at=received, updated_at=received
             )
 
     def _people(self, spec: dict[str, Any]) -> int:
