@@ -1,15 +1,32 @@
 """REST endpoints for clusters and their years (same selectors as the pages)."""
 
 import datetime as dt
+import json
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from clusters import selectors
-from clusters.models import Cluster, ClusterKind, MeetingKind
+from clusters import covenants, reports, rules, selectors
+from clusters.models import (
+    Cluster,
+    ClusterKind,
+    ClusterYear,
+    Covenant,
+    CovenantStatus,
+    MeetingKind,
+    PeriodKind,
+    Registration,
+    RegistrationStatus,
+    ReportingPeriod,
+)
 from core import permissions
+from core.errors import DomainError
 
 router = Router(tags=["clusters"])
 
@@ -87,3 +104,382 @@ def get_cluster(request: HttpRequest, cluster_id: int) -> Any:
         return selectors.cluster_get(user=request.user, pk=cluster_id)
     except Cluster.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- Cluster years, covenant, registrations, reports, indicators ------------------------------
+
+
+def _year(request: HttpRequest, cluster_id: int, year: int) -> ClusterYear:
+    try:
+        cluster = selectors.cluster_get(user=request.user, pk=cluster_id)
+    except Cluster.DoesNotExist as exc:
+        raise Http404 from exc
+    cluster_year = selectors.cluster_years(cluster=cluster).filter(year=year).first()
+    if cluster_year is None:
+        raise Http404
+    return cluster_year
+
+
+class TargetOut(Schema):
+    id: int
+    name: str
+    measure: str
+    value: Decimal
+    deadline: dt.date | None
+
+
+class RegistrationOut(Schema):
+    id: int
+    org_id: int
+    org_code: str = Field(alias="org.code")
+    org_name: str = Field(alias="org.name")
+    status: RegistrationStatus
+    titles: list[str]
+    note: str
+    return_reason: str
+    registered_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    targets: list[TargetOut]
+
+    @staticmethod
+    def resolve_targets(obj: Any) -> list[Any]:
+        return list(obj.targets.all())
+
+
+class CovenantOut(Schema):
+    id: int
+    title: str
+    text: str
+    status: CovenantStatus
+    registration_due: dt.date | None
+    signing_meeting_id: int | None
+    sent_at: dt.datetime | None
+    signed_on: dt.date | None
+    has_signed_scan: bool
+    criteria: list[str]
+    registrations: list[RegistrationOut]
+
+    @staticmethod
+    def resolve_has_signed_scan(obj: Any) -> bool:
+        return bool(obj.signed_scan)
+
+    @staticmethod
+    def resolve_criteria(obj: Any) -> list[str]:
+        return [c.text for c in obj.criteria.all()]
+
+    @staticmethod
+    def resolve_registrations(obj: Any) -> list[Any]:
+        return list(obj.registrations.all())
+
+
+class PeriodOut(Schema):
+    id: int
+    kind: PeriodKind
+    name: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+
+class ClusterYearDetailOut(ClusterYearOut):
+    cluster_id: int
+    covenant_status: CovenantStatus | None
+    periods: list[PeriodOut]
+
+    @staticmethod
+    def resolve_covenant_status(obj: Any) -> str | None:
+        covenant = Covenant.objects.filter(cluster_year=obj).only("status").first()
+        return covenant.status if covenant else None
+
+    @staticmethod
+    def resolve_periods(obj: Any) -> list[Any]:
+        return list(obj.periods.all())
+
+
+@router.get(
+    "/clusters/{cluster_id}/years/{year}",
+    response=ClusterYearDetailOut,
+    summary="One cluster year: members, head, meetings, covenant status, reporting periods",
+)
+def get_cluster_year(request: HttpRequest, cluster_id: int, year: int) -> Any:
+    return _year(request, cluster_id, year)
+
+
+@router.get(
+    "/clusters/{cluster_id}/years/{year}/covenant",
+    response=CovenantOut,
+    summary="The year's covenant with its criteria and the members' registrations",
+)
+def get_covenant(request: HttpRequest, cluster_id: int, year: int) -> Any:
+    covenant = selectors.covenant_of(_year(request, cluster_id, year))
+    if covenant is None:
+        raise Http404
+    return covenant
+
+
+class TargetIn(Schema):
+    name: str
+    measure: str
+    value: Decimal
+    deadline: dt.date | None = None
+
+
+class RegistrationIn(Schema):
+    targets: list[TargetIn]
+    titles: list[str] = []
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+def _registration(request: HttpRequest, registration_id: int) -> Registration:
+    registration = (
+        Registration.objects.select_related("covenant__cluster_year__cluster", "org")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    try:
+        selectors.cluster_get(user=request.user, pk=registration.covenant.cluster_year.cluster_id)
+    except Cluster.DoesNotExist as exc:
+        raise Http404 from exc
+    return registration
+
+
+def _fresh(registration: Registration) -> Registration:
+    return (
+        Registration.objects.select_related("org")
+        .prefetch_related("targets")
+        .get(pk=registration.pk)
+    )
+
+
+@router.put(
+    "/registrations/{registration_id}",
+    response=RegistrationOut,
+    summary="A member saves its targets and titles (while the covenant is open)",
+)
+def put_registration(request: HttpRequest, registration_id: int, body: RegistrationIn) -> Any:
+    registration = _registration(request, registration_id)
+    permissions.require(request.user, "cluster.act_for_member", registration.org)
+    covenants.registration_save(
+        actor=request.user,
+        registration=registration,
+        targets=[
+            covenants.TargetInput(t.name, t.measure, t.value, t.deadline) for t in body.targets
+        ],
+        titles=body.titles,
+        note=body.note,
+    )
+    return _fresh(registration)
+
+
+@router.post(
+    "/registrations/{registration_id}/register",
+    response=RegistrationOut,
+    summary="A member sends its registration to the secretariat",
+)
+def register(request: HttpRequest, registration_id: int) -> Any:
+    registration = _registration(request, registration_id)
+    permissions.require(request.user, "cluster.act_for_member", registration.org)
+    covenants.registration_register(actor=request.user, registration=registration)
+    return _fresh(registration)
+
+
+def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
+    if not permissions.can_run_cluster_year(request.user, cluster_year):
+        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+
+
+@router.post(
+    "/registrations/{registration_id}/accept",
+    response=RegistrationOut,
+    summary="The secretariat accepts a registration",
+)
+def accept(request: HttpRequest, registration_id: int) -> Any:
+    registration = _registration(request, registration_id)
+    _require_run(request, registration.covenant.cluster_year)
+    covenants.registration_accept(actor=request.user, registration=registration)
+    return _fresh(registration)
+
+
+@router.post(
+    "/registrations/{registration_id}/return",
+    response=RegistrationOut,
+    summary="The secretariat returns a registration with a reason",
+)
+def return_registration(request: HttpRequest, registration_id: int, body: ReasonIn) -> Any:
+    registration = _registration(request, registration_id)
+    _require_run(request, registration.covenant.cluster_year)
+    covenants.registration_return(actor=request.user, registration=registration, reason=body.reason)
+    return _fresh(registration)
+
+
+class CellOut(Schema):
+    period_id: int
+    due: dt.date
+    status: str = Field(description="on_time, late, missing or pending")
+    submitted_at: dt.datetime | None
+    submission_id: int | None
+
+
+class ReportRowOut(Schema):
+    org_id: int
+    org_code: str
+    org_name: str
+    late: int
+    missing: int
+    cells: list[CellOut]
+
+
+@router.get(
+    "/clusters/{cluster_id}/years/{year}/reports",
+    response=list[ReportRowOut],
+    summary="Who has submitted what: every member (secretariat) or the user's own units",
+)
+def get_reports(request: HttpRequest, cluster_id: int, year: int) -> Any:
+    cluster_year = _year(request, cluster_id, year)
+    oversee = permissions.can_run_cluster_year(request.user, cluster_year) or permissions.can(
+        request.user, "cluster.manage", cluster_year.cluster
+    )
+    rows = [
+        row
+        for row in reports.report_matrix(cluster_year)
+        if oversee or permissions.can_act_for_member(request.user, row.org)
+    ]
+    if not rows and not oversee:
+        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+    return [
+        {
+            "org_id": row.org.pk,
+            "org_code": row.org.code,
+            "org_name": row.org.name,
+            "late": row.late,
+            "missing": row.missing,
+            "cells": [
+                {
+                    "period_id": c.period.pk,
+                    "due": c.due,
+                    "status": c.status,
+                    "submitted_at": c.submission.submitted_at if c.submission else None,
+                    "submission_id": c.submission.pk if c.submission else None,
+                }
+                for c in row.cells
+            ],
+        }
+        for row in rows
+    ]
+
+
+class SubmissionOut(Schema):
+    id: int
+    period_id: int
+    org_id: int
+    file_name: str
+    summary: str
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+    status: str
+
+
+@router.post(
+    "/periods/{period_id}/submissions",
+    response={201: SubmissionOut},
+    summary="A member submits its report (multipart: file, org_id, summary, actuals as JSON)",
+)
+def post_submission(
+    request: HttpRequest,
+    period_id: int,
+    file: UploadedFile = File(...),  # noqa: B008
+    org_id: int = Form(...),
+    summary: str = Form(""),
+    actuals: str = Form(
+        "{}", description='JSON object {"target id": actual value}, e.g. {"12": "4006"}'
+    ),
+) -> Any:
+    period = (
+        ReportingPeriod.objects.select_related("cluster_year__cluster").filter(pk=period_id).first()
+    )
+    if period is None:
+        raise Http404
+    _year(request, period.cluster_year.cluster_id, period.cluster_year.year)
+    member = period.cluster_year.members.select_related("org").filter(org_id=org_id).first()
+    if member is None:
+        raise Http404
+    permissions.require(request.user, "cluster.act_for_member", member.org)
+    try:
+        raw = json.loads(actuals or "{}")
+        figures = {int(k): (None if v is None else str(v)) for k, v in raw.items()}
+    except (ValueError, AttributeError, TypeError):
+        raise DomainError(
+            _("The figures must be a JSON object of target id → value."), field="actuals"
+        ) from None
+    submission = reports.submission_submit(
+        actor=request.user,
+        period=period,
+        org=member.org,
+        upload=file,
+        summary=summary,
+        actuals=figures,
+    )
+    due = reports.effective_due(period, member.org.pk)
+    status = rules.report_status(
+        due, timezone.localtime(submission.submitted_at).date(), timezone.localdate()
+    )
+    return 201, {
+        "id": submission.pk,
+        "period_id": period.pk,
+        "org_id": member.org.pk,
+        "file_name": submission.file_name,
+        "summary": submission.summary,
+        "submitted_at": submission.submitted_at,
+        "updated_at": submission.updated_at,
+        "status": status,
+    }
+
+
+class IndicatorLineOut(Schema):
+    org_id: int
+    org_name: str
+    target_id: int
+    target_value: Decimal
+    actual: Decimal | None
+    percent_of_plan: Decimal | None
+    period_id: int | None
+
+
+class IndicatorGroupOut(Schema):
+    name: str
+    measure: str
+    lines: list[IndicatorLineOut]
+
+
+@router.get(
+    "/clusters/{cluster_id}/years/{year}/indicators",
+    response=list[IndicatorGroupOut],
+    summary="Members' actual values against their targets, with % of plan",
+)
+def get_indicators(request: HttpRequest, cluster_id: int, year: int) -> Any:
+    groups = selectors.indicator_table(_year(request, cluster_id, year))
+    return [
+        {
+            "name": g.name,
+            "measure": g.measure,
+            "lines": [
+                {
+                    "org_id": line.org.pk,
+                    "org_name": line.org.name,
+                    "target_id": line.target.pk,
+                    "target_value": line.target.value,
+                    "actual": line.actual,
+                    "percent_of_plan": line.percent,
+                    "period_id": line.period.pk if line.period else None,
+                }
+                for line in g.lines
+            ],
+        }
+        for g in groups
+    ]

@@ -64,7 +64,7 @@ def _page(
 ) -> HttpResponse:
     may_run = permissions.can_run_cluster_year(request.user, cluster_year)
     registrations = list(covenant.registrations.all()) if covenant else []
-    status_order = [s for s, _label in STEPS]
+    status_order: list[str] = [str(s) for s, _label in STEPS]
     current = status_order.index(covenant.status) if covenant else -1
     return render(
         request,
@@ -206,7 +206,7 @@ def _export(cluster_year: ClusterYear, covenant: Covenant) -> HttpResponse:
     rows = [
         (registration, target)
         for registration in covenant.registrations.all()
-        for target in (list(registration.targets.all()) or [None])
+        for target in (list(registration.targets.all()) or [None])  # type: ignore[list-item]
     ]
     columns = [
         XlsxColumn(_("Member unit"), lambda r: r[0].org.name, 36),

@@ -35,6 +35,9 @@ from core.uploads import SCANS, check_document
 from orgs.models import Org
 
 MAX_TARGETS = 50
+# Values stay below 10^13 with two decimals (15 significant digits), so they survive SQLite's
+# floating-point storage exactly; larger amounts are written in a larger unit (tỷ đồng).
+MAX_VALUE = Decimal("1e13")
 
 
 @dataclass(frozen=True)
@@ -239,8 +242,13 @@ def _clean_targets(targets: Sequence[TargetInput], year: int) -> list[Target]:
             value = Decimal(str(item.value).strip().replace(" ", ""))
         except InvalidOperation:
             raise DomainError(row + _("the value must be a number."), field="targets") from None
-        if not value.is_finite() or value <= 0 or value >= Decimal("1e16"):
+        if not value.is_finite() or value <= 0:
             raise DomainError(row + _("the value must be a positive number."), field="targets")
+        if value >= MAX_VALUE:
+            raise DomainError(
+                row + _("the value is too large; write it in a larger unit (e.g. tỷ đồng)."),
+                field="targets",
+            )
         if value != value.quantize(Decimal("0.01")):
             raise DomainError(row + _("at most two decimal places."), field="targets")
         if item.deadline is not None and not (year <= item.deadline.year <= year + 1):
@@ -328,9 +336,7 @@ def registration_register(*, actor: Any, registration: Registration) -> Registra
         raise DomainError(_("Registrations can change only while the covenant is open."))
     new = _registration_step(registration, "register")
     if not registration.targets.exists() and not registration.titles:
-        raise DomainError(
-            _("Register at least one target or one title or form."), field="targets"
-        )
+        raise DomainError(_("Register at least one target or one title or form."), field="targets")
     old = registration.status
     registration.status, registration.registered_at = new, timezone.now()
     registration.return_reason = ""

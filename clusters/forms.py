@@ -82,6 +82,15 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One unit code per line; empty when all members attended."),
     )
+    attendee_people = forms.CharField(
+        label=_("Attending people"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One person per line: full name; unit code (e.g. Nguyễn Văn An; 06.SNV). "
+            "The person must be in the register, in a member unit."
+        ),
+    )
     agenda = forms.CharField(
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

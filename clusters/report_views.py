@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import localize_input
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -199,7 +200,9 @@ def submission_page(request: HttpRequest, period_id: int, org_id: int) -> HttpRe
     targets = reports.member_targets(cluster_year, org.pk)
     submission = Submission.objects.filter(period=period, org=org).first()
     actuals = {v.target_id: v.actual for v in period.actuals.filter(target__in=targets)}
-    initial = {f"actual_{t.pk}": actuals[t.pk] for t in targets if t.pk in actuals}
+    initial: dict[str, Any] = {
+        f"actual_{t.pk}": localize_input(actuals[t.pk]) for t in targets if t.pk in actuals
+    }
     if submission:
         initial["summary"] = submission.summary
     form = SubmissionForm(initial=initial, targets=targets)
@@ -282,7 +285,7 @@ def indicators(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             XlsxColumn(_("Member unit"), lambda r: r[1].org.name, 30),
             XlsxColumn(_("Target value"), lambda r: r[1].target.value, 14),
             XlsxColumn(_("Actual value"), lambda r: r[1].actual, 14),
-            XlsxColumn(_("% of plan"), lambda r: r[1].percent, 10),
+            XlsxColumn(_("Percent of plan"), lambda r: r[1].percent, 10),
             XlsxColumn(
                 _("Reporting period"), lambda r: r[1].period.name if r[1].period else "", 20
             ),

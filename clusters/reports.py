@@ -19,6 +19,7 @@ from django.utils.translation import override
 
 from accounts.models import Membership, Role
 from clusters import rules
+from clusters.covenants import MAX_VALUE
 from clusters.models import (
     ClusterYear,
     CovenantStatus,
@@ -205,9 +206,15 @@ def _clean_actuals(
                 _("“%(t)s”: the actual value must be a number.") % {"t": by_id[target_id].name},
                 field="actuals",
             ) from None
-        if not value.is_finite() or value < 0 or value >= Decimal("1e16"):
+        if not value.is_finite() or value < 0:
             raise DomainError(
                 _("“%(t)s”: the actual value must be zero or more.") % {"t": by_id[target_id].name},
+                field="actuals",
+            )
+        if value >= MAX_VALUE:
+            raise DomainError(
+                _("“%(t)s”: the value is too large; write it in the target's unit.")
+                % {"t": by_id[target_id].name},
                 field="actuals",
             )
         cleaned[target_id] = value.quantize(Decimal("0.01"))
@@ -355,6 +362,10 @@ class ReminderRun:
     lines: list[str] = field(default_factory=list)
 
 
+def _already(period: ReportingPeriod, org_id: int, kind: str, due: dt.date) -> bool:
+    return Reminder.objects.filter(period=period, org_id=org_id, kind=kind, due=due).exists()
+
+
 def _record(period: ReportingPeriod, org_id: int, kind: str, due: dt.date, to: list[str]) -> bool:
     """Record a reminder once; False when it was already sent for this due date."""
     try:
@@ -411,7 +422,8 @@ def send_reminders(
                     run.lines.append(f"{period} · {row.org.code}: {kind}, no address")
                     continue
                 if dry_run:
-                    run.lines.append(f"{period} · {row.org.code}: {kind} → {', '.join(to)}")
+                    if not _already(period, row.org.pk, kind, cell.due):
+                        run.lines.append(f"{period} · {row.org.code}: {kind} → {', '.join(to)}")
                     continue
                 if _record(period, row.org.pk, kind, cell.due, to):
                     _mail_member(kind, period, row.org, cell.due, to)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from clusters import rules
 from clusters.models import (
@@ -49,16 +49,36 @@ def cluster_get(*, user: Any, pk: int) -> Cluster:
 
 def cluster_years(*, cluster: Cluster) -> QuerySet[ClusterYear]:
     """The cluster's years, newest first, with head, deputy and members."""
-    return cluster.years.select_related("head", "deputy").prefetch_related(
+    return cluster.years.select_related("head", "deputy", "covenant").prefetch_related(
         Prefetch("members", queryset=ClusterMember.objects.select_related("org")),
         Prefetch("meetings", queryset=Meeting.objects.select_related("host")),
+        Prefetch(
+            "periods",
+            queryset=ReportingPeriod.objects.annotate(received=Count("submissions", distinct=True)),
+        ),
     )
 
 
 def cluster_timeline(*, years: list[ClusterYear]) -> list[dict[str, Any]]:
-    """The cluster's life in date order: meetings, appointments of heads, flag handovers."""
+    """The cluster's life in date order: meetings, appointments of heads, flag handovers, the
+    covenant's signing, reports due (with how many came in)."""
     events: list[dict[str, Any]] = []
     for cy in years:
+        covenant = getattr(cy, "covenant", None)
+        if covenant is not None and covenant.signed_on:
+            events.append({"date": covenant.signed_on, "kind": "covenant", "year": cy})
+        members = len(cy.members.all())
+        for period in cy.periods.all():
+            events.append(
+                {
+                    "date": period.due,
+                    "kind": "report",
+                    "year": cy,
+                    "period": period,
+                    "received": getattr(period, "received", 0),
+                    "members": members,
+                }
+            )
         for meeting in cy.meetings.all():
             events.append({"date": meeting.date, "kind": "meeting", "year": cy, "meeting": meeting})
         if cy.head_decision_date:
@@ -116,12 +136,12 @@ def indicator_table(cluster_year: ClusterYear) -> list[IndicatorGroup]:
         ).select_related("registration__org")
     )
     latest: dict[int, IndicatorValue] = {}
-    for value in (
+    for reported in (
         IndicatorValue.objects.filter(target__in=targets)
         .select_related("period")
         .order_by("period__end", "period__due", "period_id")
     ):
-        latest[value.target_id] = value
+        latest[reported.target_id] = reported
     groups: dict[tuple[str, str], IndicatorGroup] = {}
     for target in targets:
         key = (fold(target.name), fold(target.measure))

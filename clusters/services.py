@@ -24,6 +24,7 @@ from core.search import fenced_key
 from core.text import normalize_name
 from core.uploads import DOCUMENTS, check_document
 from orgs.models import Org
+from people.models import Person
 
 
 @transaction.atomic
@@ -280,11 +281,24 @@ def meeting_create(
     agenda: str = "",
     decisions: str = "",
     attendee_units: Sequence[Org] = (),
+    attendee_people: Sequence[Person] = (),
 ) -> Meeting:
     """Record a conference of the cluster year (hội nghị ký kết, sơ kết, tổng kết, …)."""
     if kind not in MeetingKind.values:
         raise DomainError(_("Unknown kind of meeting."), field="kind")
     _check_meeting(cluster_year, date, host)
+    member_paths = [m.org.path for m in cluster_year.members.select_related("org")]
+    outside = [
+        p.full_name
+        for p in attendee_people
+        if not any(p.unit.path.startswith(path) for path in member_paths)
+    ]
+    if outside:
+        raise DomainError(
+            _("These people do not work in a member unit: %(names)s.")
+            % {"names": ", ".join(outside)},
+            field="attendee_people",
+        )
     meeting = Meeting.objects.create(
         cluster_year=cluster_year,
         kind=kind,
@@ -296,6 +310,8 @@ def meeting_create(
     )
     if attendee_units:
         meeting.attendee_units.set(attendee_units)
+    if attendee_people:
+        meeting.attendee_people.set(attendee_people)
     audit_log(
         actor=actor,
         action="clusters.meeting.recorded",
@@ -306,6 +322,7 @@ def meeting_create(
             "date": [None, date],
             "place": [None, meeting.place],
             "host": [None, host.pk if host else None],
+            "attendee_people": [None, [p.pk for p in attendee_people] or None],
         },
     )
     return meeting
@@ -328,3 +345,48 @@ def meeting_attach_minutes(*, actor: Any, meeting: Meeting, upload: Any) -> Meet
         changes={"minutes_name": [old_name or None, meeting.minutes_name]},
     )
     return meeting
+
+
+def resolve_attendees(lines: Sequence[str], cluster_year: ClusterYear) -> list[Person]:
+    """Attending people typed one per line as "full name; unit code", found in the register in
+    that unit (or below it), which must belong to a member. DomainError names each line at fault."""
+    from core.text import fold
+
+    people: list[Person] = []
+    problems: list[str] = []
+    member_paths = [m.org.path for m in cluster_year.members.select_related("org")]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        name, _sep, code = line.partition(";")
+        name, code = normalize_name(name), code.strip().upper()
+        if not name or not code:
+            problems.append(_("line %(n)s: write “full name; unit code”") % {"n": number})
+            continue
+        org = Org.objects.filter(code=code).first()
+        if org is None or not any(org.path.startswith(p) for p in member_paths):
+            problems.append(
+                _("line %(n)s: %(c)s is not a member unit nor one of its units")
+                % {"n": number, "c": code}
+            )
+            continue
+        found = list(
+            Person.objects.filter(
+                unit__path__startswith=org.path, name_key=fold(name)
+            ).select_related("unit")[:2]
+        )
+        if not found:
+            problems.append(
+                _("line %(n)s: no “%(name)s” in the register of %(c)s")
+                % {"n": number, "name": name, "c": code}
+            )
+        elif len(found) > 1:
+            problems.append(
+                _("line %(n)s: several people named “%(name)s” in %(c)s; give their own unit")
+                % {"n": number, "name": name, "c": code}
+            )
+        else:
+            people.append(found[0])
+    if problems:
+        raise DomainError("; ".join(problems) + ".", field="attendee_people")
+    return people

@@ -217,6 +217,39 @@ def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any)
 @login_required
 def year_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     cluster_year = _year(request, pk, year)
+    export = request.GET.get("format") == "xlsx"
+    if export and request.GET.get("list") == "meetings":
+        meeting_columns = [
+            XlsxColumn(_("Date"), lambda m: m.date, 12),
+            XlsxColumn(_("Kind of meeting"), lambda m: m.get_kind_display(), 22),
+            XlsxColumn(_("Host unit"), lambda m: m.host.name if m.host else "", 30),
+            XlsxColumn(_("Place"), lambda m: m.place, 30),
+            XlsxColumn(_("Agenda"), lambda m: m.agenda, 50),
+            XlsxColumn(_("Decisions taken"), lambda m: m.decisions, 60),
+        ]
+        content = workbook_bytes(
+            title=_("Meetings"), columns=meeting_columns, rows=cluster_year.meetings.all()
+        )
+        return xlsx_response(f"hoi-nghi-{cluster_year.year}.xlsx", content)
+    if export:
+        member_columns = [
+            XlsxColumn(_("Place in the rotation"), lambda m: m.rotation_position, 10),
+            XlsxColumn(_("Code"), lambda m: m.org.code, 14),
+            XlsxColumn(_("Member unit"), lambda m: m.org.name, 40),
+            XlsxColumn(
+                _("Role"),
+                lambda m: (
+                    _("head")
+                    if m.org_id == cluster_year.head_id
+                    else (_("deputy") if m.org_id == cluster_year.deputy_id else "")
+                ),
+                12,
+            ),
+        ]
+        content = workbook_bytes(
+            title=_("Members"), columns=member_columns, rows=cluster_year.members.all()
+        )
+        return xlsx_response(f"thanh-vien-{cluster_year.year}.xlsx", content)
     return render(request, "clusters/year_detail.html", _year_context(request, cluster_year))
 
 
@@ -322,6 +355,9 @@ def meeting_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         else:
             host_id = form.cleaned_data["host"]
             try:
+                people = services.resolve_attendees(
+                    form.cleaned_data["attendee_people"].splitlines(), cluster_year
+                )
                 meeting = services.meeting_create(
                     actor=request.user,
                     cluster_year=cluster_year,
@@ -332,6 +368,7 @@ def meeting_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                     agenda=form.cleaned_data["agenda"],
                     decisions=form.cleaned_data["decisions"],
                     attendee_units=units or [m.org for m in members],
+                    attendee_people=people,
                 )
                 messages.success(request, _("The meeting is recorded."))
                 return redirect("clusters:meeting-detail", meeting_id=meeting.pk)
@@ -382,6 +419,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "cy": meeting.cluster_year,
             "cluster": meeting.cluster_year.cluster,
             "units": meeting.attendee_units.order_by("name"),
+            "people": meeting.attendee_people.select_related("unit").order_by("name_key"),
             "may_run": may_run,
             "form": form,
         },

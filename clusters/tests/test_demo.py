@@ -51,7 +51,7 @@ def test_it_loads_the_four_seed_clusters_once(demo: dict[str, int]) -> None:
     assert sorted(Cluster.objects.values_list("code", flat=True)) == SEED_CLUSTERS
     assert cluster_counts() == demo
     assert demo["clusters"] == 4
-    assert "0 cluster(s) created" in out.getvalue()
+    assert "0 cluster(s), 0 covenant(s) created" in out.getvalue()
 
 
 def test_it_records_the_years_of_each_seed_cluster(demo: dict[str, int]) -> None:
@@ -113,3 +113,28 @@ def test_it_gives_the_demo_accounts_their_clusters(demo: dict[str, int]) -> None
     assert [c.code for c in cluster_list(user=secretariat)] == ["CTD-TDMNPB"]
     assert [c.code for c in cluster_list(user=officer)] == ["CTD-TDMNPB"]
     assert [c.code for c in cluster_list(user=viewer)] == ["CTD-VHTTDL-DBSH"]
+
+
+def test_it_seeds_seed_004s_budget_revenue_against_plan(demo: dict[str, int]) -> None:
+    from clusters.selectors import indicator_table
+
+    groups = indicator_table(year("CTD-MNBG", 2016))
+
+    assert [g.name for g in groups] == ["Thu ngân sách nhà nước trên địa bàn"]
+    figures = {line.org.code: (line.actual, line.percent) for line in groups[0].lines}
+    # Seed 004: Sơn La 4,006 bn VND = 103% of plan; Cao Bằng 1,386 bn = 143%.
+    assert {code: (str(a), str(p)) for code, (a, p) in figures.items()} == {
+        "14": ("4006.00", "103.0"),
+        "04": ("1386.00", "143.0"),
+    }
+
+
+def test_it_seeds_the_2017_covenant_as_signed_by_all_seven(demo: dict[str, int]) -> None:
+    from clusters.models import Covenant
+
+    covenant = Covenant.objects.get(cluster_year=year("CTD-MNBG", 2017))
+
+    assert covenant.status == "signed"
+    assert covenant.signed_scan_name.endswith(".pdf")
+    assert sorted(covenant.registrations.values_list("status", flat=True)) == ["accepted"] * 7
+    assert covenant.signed_scan.read(4) == b"%PDF"
