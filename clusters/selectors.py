@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clusters import rules
 from clusters.models import (
@@ -159,3 +160,57 @@ def indicator_table(cluster_year: ClusterYear) -> list[IndicatorGroup]:
     for group in groups.values():
         group.lines.sort(key=lambda line: (line.percent is None, -(line.percent or 0)))
     return sorted(groups.values(), key=lambda g: fold(g.name))
+
+
+def current_years(orgs: QuerySet[Any], limit: int = 20) -> list[ClusterYear]:
+    """The current (latest) year of each cluster in which one of `orgs` is a member or the head."""
+    latest = (
+        ClusterYear.objects.filter(cluster=OuterRef("cluster")).order_by("-year").values("pk")[:1]
+    )
+    return list(
+        ClusterYear.objects.filter(Q(members__org__in=orgs) | Q(head__in=orgs))
+        .filter(pk=Subquery(latest))
+        .select_related("cluster", "head")
+        .distinct()
+        .order_by("cluster__name")[:limit]
+    )
+
+
+def cluster_tasks(*, user: Any, today: dt.date) -> list[dict[str, Any]]:
+    """What waits for the user in the clusters' current years: for a member's focal point, its
+    registration to fill and its reports due; for the head unit's secretariat, registrations to
+    review and members late with their reports. Empty for a system-wide administrator."""
+    from clusters.reports import report_matrix
+
+    if permissions.sees_everything(user, "cluster.view"):
+        return []
+    member_orgs = permissions.visible_orgs(user, "cluster.act_for_member")
+    tasks: list[dict[str, Any]] = []
+    for cy in current_years(member_orgs | permissions.visible_orgs(user, "cluster.view")):
+        runs = permissions.can_run_cluster_year(user, cy)
+        rows = report_matrix(cy, today)
+        mine = [r for r in rows if permissions.can_act_for_member(user, r.org)]
+        registrations = {
+            r.org_id: r
+            for r in Registration.objects.filter(
+                covenant__cluster_year=cy, covenant__status="sent"
+            ).select_related("org")
+        }
+        items: list[dict[str, Any]] = []
+        for row in mine:
+            registration = registrations.get(row.org.pk)
+            if registration is not None and registration.status in ("draft", "returned"):
+                items.append({"kind": "register", "org": row.org, "registration": registration})
+            for cell in row.cells:
+                if cell.submission is None and cell.due >= today - dt.timedelta(days=366):
+                    items.append({"kind": "report", "org": row.org, "cell": cell})
+        if runs:
+            waiting = sum(r.status == "registered" for r in registrations.values())
+            late = sum(r.missing for r in rows)
+            if waiting:
+                items.append({"kind": "review", "count": waiting})
+            if late:
+                items.append({"kind": "late", "count": late})
+        if items:
+            tasks.append({"year": cy, "items": items})
+    return tasks

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
@@ -29,12 +30,15 @@ AUDITABLE = {"orgs.org": "org", "people.person": "person"}
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from clusters.selectors import cluster_tasks
+
     return render(
         request,
         "core/home.html",
         {
             "figures": home_figures(user=request.user),
             "recent": recent_changes(user=request.user),
+            "cluster_tasks": cluster_tasks(user=request.user, today=timezone.localdate()),
         },
     )
 
