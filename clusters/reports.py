@@ -217,6 +217,11 @@ def _clean_actuals(
                 % {"t": by_id[target_id].name},
                 field="actuals",
             )
+        if value != value.quantize(Decimal("0.01")):
+            raise DomainError(
+                _("“%(t)s”: at most two decimal places.") % {"t": by_id[target_id].name},
+                field="actuals",
+            )
         cleaned[target_id] = value.quantize(Decimal("0.01"))
     return cleaned
 
@@ -257,6 +262,10 @@ def submission_submit(
         raise DomainError(
             _("The report was just submitted from elsewhere; reload the page.")
         ) from None
+    # The report's figures replace the previous ones: a figure left blank is no longer reported.
+    IndicatorValue.objects.filter(period=period, target__in=targets).exclude(
+        target_id__in=list(cleaned)
+    ).delete()
     for target_id, value in cleaned.items():
         IndicatorValue.objects.update_or_create(
             target_id=target_id, period=period, defaults={"actual": value}
@@ -413,8 +422,11 @@ def send_reminders(
             )
             for kind in kinds:
                 if kind == ReminderKind.ESCALATION:
-                    if cluster_year.head_id and cluster_year.head_id != row.org.pk:
-                        escalations[cluster_year.head_id].append((row.org, cell.due))
+                    # To the head unit; the head's own lateness goes to the organising council.
+                    above = cluster_year.head_id
+                    if above is None or above == row.org.pk:
+                        above = cluster_year.cluster.organiser_id
+                    escalations[above].append((row.org, cell.due))
                     continue
                 to = _emails(row.org.pk, MEMBER_ROLES)
                 if not to:
@@ -434,15 +446,18 @@ def send_reminders(
             if not to:
                 run.skipped_no_address += 1
                 continue
-            fresh = (
-                late
-                if dry_run
-                else [
+            if dry_run:
+                fresh = [
+                    (org, due)
+                    for org, due in late
+                    if not _already(period, org.pk, ReminderKind.ESCALATION, due)
+                ]
+            else:
+                fresh = [
                     (org, due)
                     for org, due in late
                     if _record(period, org.pk, ReminderKind.ESCALATION, due, to)
                 ]
-            )
             if fresh and not dry_run:
                 _mail_head(period, fresh, to)
                 run.sent += 1

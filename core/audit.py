@@ -37,6 +37,8 @@ def jsonable(value: Any) -> Any:
         return value.pk
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
     return str(value)
 
 

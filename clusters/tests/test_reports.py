@@ -519,12 +519,7 @@ def test_a_member_submits_its_report_with_its_figures(
         assert f"'{target.pk}': '{figure}'" in str(event.changes["actuals"][1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the figures of a report reach the audit trail as a Python repr string "
-    "(\"{'1': '4006.00'}\"), not a JSON object: core.audit.jsonable turns a dict into str(dict)",
-)
-def test_bug_the_audit_keeps_a_reports_figures_as_json(
+def test_the_audit_keeps_a_reports_figures_as_json(
     covenant: Covenant, six_months: ReportingPeriod, north: list[Org], clock: Clock
 ) -> None:
     budget, forest = targets_of(covenant, north[0])
@@ -964,13 +959,7 @@ def test_a_dry_run_after_the_days_run_lists_no_member_reminder_again(
     assert send_reminders(today=DUE + days(1), dry_run=True).lines == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a dry run lists escalations already sent for this due date, which the real run "
-    "would not send again (send_reminders checks Reminder rows for members' reminders in a "
-    "dry run, not for escalations: `fresh = late if dry_run`)",
-)
-def test_bug_a_dry_run_after_the_days_run_lists_no_escalation_again(
+def test_a_dry_run_after_the_days_run_lists_no_escalation_again(
     head_reported: ReportingPeriod,
     north: list[Org],
     addresses: dict[str, list[str]],
@@ -1081,3 +1070,65 @@ def test_the_head_units_secretariat_runs_the_current_year_only(
     # The organising council's officers run every year.
     assert permissions.can_run_cluster_year(council_officer, year_2015)
     assert permissions.can_run_cluster_year(council_officer, year_2016)
+
+
+def test_the_heads_own_late_report_is_escalated_to_the_organising_council(
+    six_months: ReportingPeriod,
+    north: list[Org],
+    council: Org,
+    addresses: dict[str, list[str]],
+    clock: Clock,
+) -> None:
+    person("cb.tw", "canbo@tdkt.gov.vn", Role.OFFICER, council)
+    for org in north[1:]:
+        submission_submit(actor=None, period=six_months, org=org, upload=upload())
+
+    sent = run_on(DUE + days(3), clock)
+
+    escalations = [m for m in sent if m.to == ["canbo@tdkt.gov.vn"]]
+    assert len(escalations) == 1
+    assert north[0].name in escalations[0].body
+    assert ("24", "escalation", DUE) in reminders()
+
+
+def test_a_corrected_report_replaces_its_figures(
+    covenant: Covenant, six_months: ReportingPeriod, north: list[Org]
+) -> None:
+    budget, forest = targets_of(covenant, north[0])
+    submission_submit(
+        actor=None,
+        period=six_months,
+        org=north[0],
+        upload=upload(),
+        actuals={budget.pk: "2000", forest.pk: "500"},
+    )
+
+    submission_submit(
+        actor=None,
+        period=six_months,
+        org=north[0],
+        upload=upload("bao-cao-sua.pdf"),
+        actuals={budget.pk: "2100", forest.pk: ""},
+    )
+
+    assert dict(IndicatorValue.objects.values_list("target_id", "actual")) == {
+        budget.pk: Decimal("2100.00")
+    }
+
+
+def test_a_figure_with_more_than_two_decimals_is_refused(
+    covenant: Covenant, six_months: ReportingPeriod, north: list[Org]
+) -> None:
+    budget, _forest = targets_of(covenant, north[0])
+    before = report_state()
+
+    with pytest.raises(DomainError):
+        submission_submit(
+            actor=None,
+            period=six_months,
+            org=north[0],
+            upload=upload(),
+            actuals={budget.pk: "4006.125"},
+        )
+
+    assert report_state() == before
