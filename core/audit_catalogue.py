@@ -76,7 +76,18 @@ EXTRA_FIELDS = {
 }
 
 # Audited fields that hold an organisation's id: shown by name.
-ORG_FIELDS = {"unit", "parent", "predecessor", "successor", "org", "head", "deputy", "members"}
+ORG_FIELDS = {
+    "unit",
+    "parent",
+    "predecessor",
+    "successor",
+    "org",
+    "head",
+    "deputy",
+    "members",
+    "launched_by",
+    "participants",
+}
 
 
 def describe(action: str) -> str:

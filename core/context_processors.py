@@ -24,6 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             can(user, "cluster.view"),
         ),
         (
+            "movements",
+            _("Emulation movements"),
+            reverse("movements:movement-list"),
+            can(user, "movement.view"),
+        ),
+        (
             "imports",
             _("Excel import"),
             reverse("imports:job-list"),

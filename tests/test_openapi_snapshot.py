@@ -56,6 +56,18 @@ def test_it_documents_every_endpoint_behind_authentication(db: Any) -> None:
         ("DELETE", "/api/v1/tokens/{token_id}"),
         ("GET", "/api/v1/clusters"),
         ("GET", "/api/v1/clusters/{cluster_id}"),
+        ("GET", "/api/v1/clusters/{cluster_id}/years/{year}"),
+        ("GET", "/api/v1/clusters/{cluster_id}/years/{year}/covenant"),
+        ("GET", "/api/v1/clusters/{cluster_id}/years/{year}/reports"),
+        ("GET", "/api/v1/clusters/{cluster_id}/years/{year}/indicators"),
+        ("PUT", "/api/v1/registrations/{registration_id}"),
+        ("POST", "/api/v1/registrations/{registration_id}/register"),
+        ("POST", "/api/v1/registrations/{registration_id}/accept"),
+        ("POST", "/api/v1/registrations/{registration_id}/return"),
+        ("POST", "/api/v1/periods/{period_id}/submissions"),
+        ("GET", "/api/v1/movements"),
+        ("GET", "/api/v1/movements/{movement_id}"),
+        ("POST", "/api/v1/movements"),
     }
     for path, item in schema["paths"].items():
         for method, operation in item.items():

@@ -10,6 +10,7 @@ from accounts.api import SessionAuth, TokenAuth
 from accounts.api import router as accounts_router
 from clusters.api import router as clusters_router
 from core.errors import DomainError
+from movements.api import router as movements_router
 from orgs.api import router as orgs_router
 from people.api import router as people_router
 
@@ -25,6 +26,7 @@ api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", accounts_router)
 api.add_router("/", clusters_router)
+api.add_router("/", movements_router)
 
 
 @api.exception_handler(AuthenticationError)

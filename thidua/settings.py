@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "people",
     "imports",
     "clusters",
+    "movements",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,11 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Thi đua <no-reply@localhost>")
+
+# Report reminders (manage.py send_report_reminders, run daily): a reminder this many days before
+# the due date; the head unit is told of members still late this many days after it.
+REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "3"))
+REPORT_ESCALATE_AFTER_DAYS = int(os.environ.get("REPORT_ESCALATE_AFTER_DAYS", "3"))
 
 # Per-process cache (lineage reach); tests use none, so every test computes afresh.
 CACHES = {

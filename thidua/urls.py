@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("imports/", include("imports.urls")),
     path("clusters/", include("clusters.urls")),
+    path("movements/", include("movements.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

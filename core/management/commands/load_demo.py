@@ -38,6 +38,7 @@ from clusters.services import (
     meeting_create,
 )
 from core.text import fold
+from movements.demo import load as load_movements
 from orgs.models import LineageEvent, Org
 from orgs.reference import load_reference
 from orgs.services import lineage_record, org_create
@@ -92,10 +93,11 @@ class Command(BaseCommand):
         created_clusters = self._clusters(data["clusters"])
         self._meetings(data["meetings"])
         created_covenants = self._covenants(data["covenants"])
+        created_movements = load_movements()
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
-            f"{created_covenants} covenant(s) created"
+            f"{created_covenants} covenant(s), {created_movements} movement(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
