@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -429,16 +429,19 @@ def post_submission(
     status = rules.report_status(
         due, timezone.localtime(submission.submitted_at).date(), timezone.localdate()
     )
-    return 201, {
-        "id": submission.pk,
-        "period_id": period.pk,
-        "org_id": member.org.pk,
-        "file_name": submission.file_name,
-        "summary": submission.summary,
-        "submitted_at": submission.submitted_at,
-        "updated_at": submission.updated_at,
-        "status": status,
-    }
+    return Status(
+        201,
+        {
+            "id": submission.pk,
+            "period_id": period.pk,
+            "org_id": member.org.pk,
+            "file_name": submission.file_name,
+            "summary": submission.summary,
+            "submitted_at": submission.submitted_at,
+            "updated_at": submission.updated_at,
+            "status": status,
+        },
+    )
 
 
 class IndicatorLineOut(Schema):

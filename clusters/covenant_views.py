@@ -64,6 +64,8 @@ def _page(
 ) -> HttpResponse:
     may_run = permissions.can_run_cluster_year(request.user, cluster_year)
     registrations = list(covenant.registrations.all()) if covenant else []
+    for registration in registrations:
+        registration.title_names = [code_name(c) for c in registration.titles]  # type: ignore[attr-defined]
     status_order: list[str] = [str(s) for s, _label in STEPS]
     current = status_order.index(covenant.status) if covenant else -1
     return render(

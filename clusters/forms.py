@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterKind, MeetingKind, PeriodKind
@@ -39,6 +40,16 @@ class YearOpenForm(forms.Form):
             "members, or list the new year's members one code per line."
         ),
     )
+
+
+class YearHeadMixin(forms.Form):
+    head_code = forms.CharField(
+        label=_("Head unit (code)"),
+        max_length=40,
+        required=False,
+        help_text=_("Empty: the rotation's proposal. Give the unit elected at the conference."),
+    )
+    deputy_code = forms.CharField(label=_("Deputy unit (code)"), max_length=40, required=False)
 
 
 class MembersForm(forms.Form):
@@ -243,8 +254,12 @@ class SubmissionForm(forms.Form):
                 required=False,
                 max_length=30,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                help_text=_("Target: %(v)s") % {"v": target.value},
+                help_text=_("Target: %(v)s") % {"v": number_format(target.value.normalize())},
             )
 
     def actuals(self) -> dict[int, str]:
         return {t.pk: self.cleaned_data.get(f"actual_{t.pk}", "") for t in self.targets}
+
+
+class YearOpenWithHeadForm(YearOpenForm, YearHeadMixin):
+    """Open a year; the head and deputy default to the rotation's proposal."""

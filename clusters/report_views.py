@@ -75,14 +75,16 @@ def reports_dashboard(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not _may_oversee(request, cluster_year):
         permissions.require(request.user, "cluster.manage", cluster_year.cluster)
     if request.GET.get("format") == "xlsx":
-        return _export(cluster_year)
+        return _export(cluster_year, only_late=request.GET.get("late") == "1")
     return _dashboard(request, cluster_year)
 
 
-def _export(cluster_year: ClusterYear) -> HttpResponse:
+def _export(cluster_year: ClusterYear, *, only_late: bool = False) -> HttpResponse:
+    """The dashboard as a workbook, one row per member and period, with the page's filter."""
     rows = [
         (row.org, cell)
         for row in reports.report_matrix(cluster_year, timezone.localdate())
+        if not only_late or row.late or row.missing
         for cell in row.cells
     ]
     columns = [
@@ -118,7 +120,8 @@ def period_create(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         created = 0
         try:
             for kind, name, start, end, due in reports.standard_periods(cluster_year.year):
-                if not cluster_year.periods.filter(name__iexact=name).exists():
+                # The same period whatever the language it was named in.
+                if not cluster_year.periods.filter(kind=kind, start=start, end=end).exists():
                     reports.period_create(
                         actor=request.user,
                         cluster_year=cluster_year,

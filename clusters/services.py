@@ -101,9 +101,12 @@ def cluster_year_open(
     year: int,
     members: Sequence[Org] | None = None,
     note: str = "",
+    head: Org | None = None,
+    deputy: Org | None = None,
 ) -> ClusterYear:
     """Open a year: copy last year's members (or take `members` for the first year) and propose the
-    next head and deputy by the rotation; the secretariat confirms them with the appointing decision."""
+    next head and deputy by the rotation, unless `head` / `deputy` are given (e.g. as elected at the
+    year-end conference); the secretariat confirms them with the appointing decision."""
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if not 1990 <= year <= 2100:
         raise DomainError(_("The year must be between 1990 and 2100."), field="year")
@@ -125,6 +128,23 @@ def cluster_year_open(
         head_id, deputy_id = rules.propose_head_and_deputy(
             [m.pk for m in members], previous.head_id, previous.deputy_id
         )
+    member_ids = {m.pk for m in members}
+    if head is not None:
+        if head.pk not in member_ids:
+            raise DomainError(
+                _("The head must be a member of the cluster this year."), field="head"
+            )
+        head_id = head.pk
+        if deputy_id == head_id:
+            deputy_id = None
+    if deputy is not None:
+        if deputy.pk not in member_ids:
+            raise DomainError(
+                _("The deputy must be a member of the cluster this year."), field="deputy"
+            )
+        deputy_id = deputy.pk
+    if head_id is not None and head_id == deputy_id:
+        raise DomainError(_("The head and the deputy must be different units."), field="deputy")
     cluster_year = ClusterYear.objects.create(
         cluster=cluster, year=year, head_id=head_id, deputy_id=deputy_id, note=note.strip()
     )

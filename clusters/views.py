@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clusters import selectors, services
+from clusters import rules, selectors, services
 from clusters.forms import (
     ClusterForm,
     FlagForm,
@@ -20,7 +20,7 @@ from clusters.forms import (
     MeetingForm,
     MembersForm,
     MinutesForm,
-    YearOpenForm,
+    YearOpenWithHeadForm,
     parse_codes,
 )
 from clusters.models import Cluster, ClusterKind, ClusterYear, Covenant, Meeting, Registration
@@ -142,8 +142,16 @@ def year_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not allowed:
         permissions.require(request.user, "cluster.manage", cluster)
-    initial = {"year": current.year + 1} if current else {}
-    form = YearOpenForm(request.POST or None, initial=initial)
+    initial: dict[str, Any] = {"year": current.year + 1} if current else {}
+    if current is not None:
+        order = [m.org_id for m in current.members.all()]
+        head_id, deputy_id = rules.propose_head_and_deputy(
+            order, current.head_id, current.deputy_id
+        )
+        proposed = dict(Org.objects.filter(pk__in=[head_id, deputy_id]).values_list("pk", "code"))
+        initial["head_code"] = proposed.get(head_id, "") if head_id else ""
+        initial["deputy_code"] = proposed.get(deputy_id, "") if deputy_id else ""
+    form = YearOpenWithHeadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         members = None
         codes = parse_codes(form.cleaned_data["member_codes"])
@@ -153,6 +161,12 @@ def year_open(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(
                     "member_codes", _("Unknown unit codes: %(c)s.") % {"c": ", ".join(missing)}
                 )
+        chosen: dict[str, Org | None] = {}
+        for key in ("head", "deputy"):
+            code = form.cleaned_data[f"{key}_code"].strip().upper()
+            chosen[key] = Org.objects.filter(code=code).first() if code else None
+            if code and chosen[key] is None:
+                form.add_error(f"{key}_code", _("Unknown unit codes: %(c)s.") % {"c": code})
         if not form.errors:
             try:
                 opened = services.cluster_year_open(
@@ -160,11 +174,17 @@ def year_open(request: HttpRequest, pk: int) -> HttpResponse:
                     cluster=cluster,
                     year=form.cleaned_data["year"],
                     members=members,
+                    head=chosen["head"],
+                    deputy=chosen["deputy"],
                 )
                 messages.success(request, _("Year %(y)s opened.") % {"y": opened.year})
                 return redirect("clusters:year-detail", pk=cluster.pk, year=opened.year)
             except DomainError as exc:
-                _form_error(form, exc, {"members": "member_codes"})
+                _form_error(
+                    form,
+                    exc,
+                    {"members": "member_codes", "head": "head_code", "deputy": "deputy_code"},
+                )
     return render(request, "clusters/year_open.html", {"cluster": cluster, "form": form})
 
 

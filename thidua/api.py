@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api import SessionAuth, TokenAuth
 from accounts.api import router as accounts_router
@@ -58,3 +58,18 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Some values are not valid."), "errors": exc.errors}, status=422
     )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # A body that is not JSON: the same 422 as any other invalid input, in the user's language.
+        return api.create_response(
+            request,
+            {
+                "detail": _("Some values are not valid."),
+                "errors": [{"loc": ["body"], "msg": _("The request body is not valid JSON.")}],
+            },
+            status=422,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
