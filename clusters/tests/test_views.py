@@ -438,7 +438,8 @@ def test_it_lets_the_council_open_the_next_year_and_appoint_the_head(
         },
     )
 
-    assert form.initial == {"year": 2016}
+    # The form shows the rotation's proposal, which the opener may change.
+    assert form.initial == {"year": 2016, "head_code": "06", "deputy_code": "19"}
     assert (opened.status_code, opened["Location"]) == (302, url("year-detail", north, 2016))
     assert (proposed.head, proposed.deputy) == (bac_kan, thai_nguyen)  # last deputy moves up
     assert (appointed.status_code, appointed["Location"]) == (
@@ -1038,3 +1039,31 @@ def test_it_answers_405_to_a_get_on_a_form_target(as_user: Any, north: Cluster) 
     client = as_user("council_officer")
 
     assert client.get(url("year-head", north, 2015)).status_code == 405
+
+
+def test_it_opens_the_year_with_the_head_the_conference_elected(
+    as_user: Any, north: Cluster, province: Any
+) -> None:
+    client = as_user("council_officer")
+
+    opened = client.post(
+        url("year-open", north), {"year": 2016, "head_code": "19", "deputy_code": "24"}
+    )
+
+    assert opened.status_code == 302
+    new = year_of(north, 2016)
+    assert (new.head, new.deputy) == (province("19"), province("24"))
+
+
+def test_it_refuses_a_head_who_is_not_a_member_and_opens_nothing(
+    as_user: Any, north: Cluster, province: Any
+) -> None:
+    client = as_user("council_officer")
+
+    page = client.post(url("year-open", north), {"year": 2016, "head_code": "01"})
+    unknown = client.post(url("year-open", north), {"year": 2016, "head_code": "ZZ-99"})
+
+    assert page.status_code == unknown.status_code == 200
+    assert page.context["form"].errors["head_code"]
+    assert unknown.context["form"].errors["head_code"]
+    assert not north.years.filter(year=2016).exists()
