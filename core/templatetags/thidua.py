@@ -91,6 +91,10 @@ def display_value(event: Any, field: str, value: Any, cache: dict[int, str | Non
         return "—"
     if isinstance(value, list):
         return "; ".join(display_value(event, field, item, cache) for item in value)
+    if isinstance(value, dict):  # e.g. a report's figures: target id → value
+        return "; ".join(
+            f"{key}: {display_value(event, field, item, cache)}" for key, item in value.items()
+        )
     if field in ORG_FIELDS and isinstance(value, int):
         from orgs.models import Org
 

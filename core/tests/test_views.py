@@ -288,3 +288,23 @@ def test_it_renders_404_with_the_project_page(as_user: Any, world: dict[str, Any
 
     assert response.status_code == 404
     assert "404.html" in [t.name for t in response.templates]
+
+
+def test_it_shows_an_event_whose_changes_hold_a_mapping(
+    as_user: Any, world: dict[str, Any]
+) -> None:
+    """A report's figures are audited as {target id: value}; the trail shows them, not a 500."""
+    from core.audit import audit_log
+
+    audit_log(
+        actor=None,
+        action="clusters.report.submitted",
+        obj=Org.objects.get(code="19"),
+        org_id=None,
+        changes={"actuals": [None, {"12": "4006.00", "13": "969.00"}]},
+    )
+
+    page = as_user("admin_user").get(reverse("core:audit-list"))
+
+    assert page.status_code == 200
+    assert "12: 4006.00; 13: 969.00" in page.content.decode()
