@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from clusters.models import Cluster, ClusterYear, Meeting
+from clusters.models import Cluster, ClusterYear, Covenant, Meeting
 from clusters.services import (
     cluster_create,
     cluster_year_open,
@@ -197,3 +197,122 @@ def test_it_shows_the_cluster_timeline_newest_first(
     api = signed_in(admin_user).get(f"/api/v1/clusters/{year_2015.cluster_id}").json()
     assert [m["date"] for m in api["years"][0]["meetings"]] == ["2015-07-17"]
     assert Cluster.objects.count() == 1
+
+
+def test_it_records_attending_people_typed_by_name_and_unit(
+    year_2015: ClusterYear, secretariat_bac_giang: Any, snv_bac_kan: Org
+) -> None:
+    from people.services import person_create
+
+    director = person_create(
+        actor=None,
+        full_name="Hoàng Văn Minh",
+        gender="M",
+        unit=snv_bac_kan,
+        position="Giám đốc",
+        start_date=dt.date(2010, 1, 1),
+    )
+    client = signed_in(secretariat_bac_giang)
+    url = reverse("clusters:meeting-create", args=[year_2015.cluster_id, 2015])
+
+    response = client.post(
+        url,
+        {
+            "kind": "mid_year",
+            "date": "17/07/2015",
+            # Diacritics and case do not matter; the unit may be the member or one of its units.
+            "attendee_people": "hoang van minh; 06\n",
+        },
+    )
+
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert list(meeting.attendee_people.all()) == [director]
+    page = client.get(reverse("clusters:meeting-detail", args=[meeting.pk])).content.decode()
+    assert "Hoàng Văn Minh, Giám đốc" in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Hoàng Văn Minh",  # no unit code
+        "Hoàng Văn Minh; 01",  # Hà Nội is not a member
+        "Nguyễn Thị Không Có; 06",  # not in the register
+    ],
+)
+def test_it_refuses_attending_people_it_cannot_find_and_records_nothing(
+    year_2015: ClusterYear, secretariat_bac_giang: Any, snv_bac_kan: Org, typed: str
+) -> None:
+    from people.services import person_create
+
+    person_create(
+        actor=None,
+        full_name="Hoàng Văn Minh",
+        gender="M",
+        unit=snv_bac_kan,
+        start_date=dt.date(2010, 1, 1),
+    )
+    before = state()
+
+    response = signed_in(secretariat_bac_giang).post(
+        reverse("clusters:meeting-create", args=[year_2015.cluster_id, 2015]),
+        {"kind": "mid_year", "date": "17/07/2015", "attendee_people": typed},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["attendee_people"]
+    assert state() == before
+
+
+def test_it_asks_for_the_unit_when_two_people_share_a_name(
+    year_2015: ClusterYear, snv_bac_kan: Org, province: Any
+) -> None:
+    from clusters.services import resolve_attendees
+    from people.services import person_create
+
+    for unit in (snv_bac_kan, province("06")):
+        person_create(
+            actor=None,
+            full_name="Lý Thị Mai",
+            gender="F",
+            unit=unit,
+            start_date=dt.date(2010, 1, 1),
+        )
+
+    with pytest.raises(DomainError, match="06"):
+        resolve_attendees(["Lý Thị Mai; 06"], year_2015)
+    assert [p.unit for p in resolve_attendees(["Lý Thị Mai; 06.SNV"], year_2015)] == [snv_bac_kan]
+
+
+def test_the_timeline_shows_the_covenants_signing_and_the_reports_due(
+    year_2015: ClusterYear, admin_user: Any
+) -> None:
+    from clusters.reports import period_create
+
+    period_create(
+        actor=None,
+        cluster_year=year_2015,
+        kind="half",
+        name="6 tháng 2015",
+        start=dt.date(2015, 1, 1),
+        end=dt.date(2015, 6, 30),
+        due=dt.date(2015, 6, 15),
+    )
+    Covenant.objects.create(
+        cluster_year=year_2015,
+        title="Giao ước 2015",
+        status="signed",
+        signed_on=dt.date(2015, 3, 2),
+    )
+
+    response = signed_in(admin_user).get(
+        reverse("clusters:cluster-detail", args=[year_2015.cluster_id])
+    )
+
+    events = [(e["date"], e["kind"]) for e in response.context["timeline"]]
+    assert events == [
+        (dt.date(2015, 6, 15), "report"),
+        (dt.date(2015, 3, 2), "covenant"),
+        (dt.date(2015, 1, 20), "head"),
+    ]
+    assert "0/7" in response.content.decode()  # reports received of the members
