@@ -13,6 +13,7 @@ from core.errors import DomainError
 from movements.api import router as movements_router
 from orgs.api import router as orgs_router
 from people.api import router as people_router
+from scoring.api import router as scoring_router
 
 api = NinjaAPI(
     title="Thi đua API",
@@ -27,6 +28,7 @@ api.add_router("/", people_router)
 api.add_router("/", accounts_router)
 api.add_router("/", clusters_router)
 api.add_router("/", movements_router)
+api.add_router("/", scoring_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "imports",
     "clusters",
     "movements",
+    "scoring",
 ]
 
 MIDDLEWARE = [

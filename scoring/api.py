@@ -1,0 +1,260 @@
+"""`POST /api/v1/scoring/preview`: the scoring engine on a table and entries sent as JSON."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from core import permissions
+from scoring import engine, expressions
+
+router = Router(tags=["scoring"])
+
+Kind = Literal[
+    "group", "pass_fail", "per_occurrence", "quantitative", "relative_best", "bonus", "penalty"
+]
+
+
+class CriterionIn(Schema):
+    code: str = Field(description="Stable code, 1–20 letters, digits, dots, dashes, underscores")
+    text: str = Field(description="The criterion as users read it (Vietnamese)")
+    kind: Kind
+    max_points: Decimal = Field(description="Maximum points (for a penalty: the most deducted)")
+    children: list[CriterionIn] = Field(default_factory=list, description="A group's criteria")
+    points_each: Decimal | None = Field(
+        None, description="per_occurrence, bonus, penalty: points for each occurrence"
+    )
+    target: Decimal | None = Field(
+        None, description="quantitative: the target, unless each member's entry gives its own"
+    )
+    bonus_max: Decimal = Field(
+        Decimal(0), description="quantitative: extra points for exceeding the target, at most"
+    )
+    formula: str = Field(
+        "",
+        description="quantitative (actual, target, ratio, max_points) or relative_best (actual, "
+        "best, max_points): + - * / and min, max, abs, round",
+    )
+    lower_is_better: bool = Field(False, description="relative_best: the lowest actual is best")
+    allowance: Decimal = Field(
+        Decimal(0),
+        description="group: declared difference between its criteria's sum and its maximum",
+    )
+    guidance: str = ""
+    evidence: str = Field("", description="The evidence this criterion requires")
+
+
+CriterionIn.model_rebuild()
+
+
+class TableIn(Schema):
+    scale: Decimal = Field(description="100 or 1000")
+    aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
+    tie_breaks: list[str] = Field(
+        default_factory=list, description='In order, e.g. ["group:A", "bonus", "vote"]'
+    )
+    criteria: list[CriterionIn]
+
+
+class PreviewIn(Schema):
+    table: TableIn
+    entries: dict[str, dict[str, Any]] = Field(
+        description="Member → criterion code → a number (actual, count, 1/0 for pass/fail), "
+        '{"value": …, "target": …} for a quantitative criterion with its own target, or a list of '
+        "such values from several reviewers"
+    )
+
+
+EXAMPLE = {
+    "table": {
+        "scale": 100,
+        "aggregation": "mean",
+        "tie_breaks": ["group:A", "bonus", "vote"],
+        "criteria": [
+            {
+                "code": "A",
+                "text": "Thực hiện nhiệm vụ kinh tế - xã hội",
+                "kind": "group",
+                "max_points": 60,
+                "children": [
+                    {
+                        "code": "A1",
+                        "text": "Thu ngân sách nhà nước so với kế hoạch",
+                        "kind": "quantitative",
+                        "max_points": 30,
+                        "bonus_max": 5,
+                    },
+                    {
+                        "code": "A2",
+                        "text": "Tốc độ tăng trưởng GRDP so với tỉnh cao nhất Cụm",
+                        "kind": "relative_best",
+                        "max_points": 30,
+                    },
+                ],
+            },
+            {
+                "code": "B",
+                "text": "Gửi báo cáo đúng hạn",
+                "kind": "pass_fail",
+                "max_points": 20,
+            },
+            {
+                "code": "C",
+                "text": "Mô hình, điển hình tiên tiến được nhân rộng",
+                "kind": "per_occurrence",
+                "max_points": 20,
+                "points_each": 5,
+            },
+            {
+                "code": "T",
+                "text": "Được tặng Cờ thi đua năm trước",
+                "kind": "bonus",
+                "max_points": 15,
+                "points_each": 10,
+            },
+            {
+                "code": "P",
+                "text": "Báo cáo gửi chậm",
+                "kind": "penalty",
+                "max_points": 10,
+                "points_each": 2,
+            },
+        ],
+    },
+    "entries": {
+        "Sơn La": {
+            "A1": {"value": 4006, "target": 3889},
+            "A2": 7.1,
+            "B": 1,
+            "C": 3,
+            "T": 0,
+            "P": 1,
+        },
+        "Cao Bằng": {
+            "A1": {"value": 1386, "target": 969},
+            "A2": 8.0,
+            "B": 1,
+            "C": 2,
+            "T": 1,
+            "P": 0,
+        },
+    },
+}
+
+
+class MemberOut(Schema):
+    member: str
+    rank: int
+    total: Decimal
+    in_scale: Decimal = Field(description="Points of the criteria within the scale")
+    bonus: Decimal
+    penalty: Decimal = Field(description="Points deducted")
+    gap_to_leader: Decimal
+    tie_note: str
+    points: dict[str, Decimal | None] = Field(
+        description="Criterion code → points (null: missing or pending)"
+    )
+    missing: list[str] = Field(description="Criteria without an entry")
+    pending: list[str] = Field(description="Relative-to-best criteria waiting for all actuals")
+
+
+class PreviewOut(Schema):
+    scale: Decimal
+    members: list[MemberOut]
+
+
+class ProblemOut(Schema):
+    criterion: str = Field(description="The criterion's code; empty for the table as a whole")
+    member: str = ""
+    message: str
+
+
+class PreviewErrorOut(Schema):
+    detail: str
+    errors: list[ProblemOut]
+
+
+def _plain(table: TableIn) -> dict[str, Any]:
+    return table.model_dump(mode="python")
+
+
+@router.post(
+    "/scoring/preview",
+    response={200: PreviewOut, 422: PreviewErrorOut},
+    summary="Compute a scoring table's points, totals and ranking for trial entries",
+    openapi_extra={"requestBody": {"content": {"application/json": {"example": EXAMPLE}}}},
+)
+def preview(request: HttpRequest, body: PreviewIn) -> Any:
+    """The same calculation as the secretariat's preview: each criterion's points per member, the
+    totals, and the ranking with its tie-breaks. Invalid tables or entries answer 422 with one
+    message per problem, naming the criterion."""
+    permissions.require(request.user, "cluster.view")
+    try:
+        table = engine.build(_plain(body.table))
+    except engine.TableError as exc:
+        return Status(
+            422,
+            {
+                "detail": _("The scoring table is not valid."),
+                "errors": [{"criterion": p.code, "message": p.message} for p in exc.problems],
+            },
+        )
+    leaves = {c.code: c for c in table.leaves()}
+    entries: dict[str, dict[str, Any]] = {}
+    problems: list[dict[str, str]] = []
+    for member, by_code in body.entries.items():
+        entries[member] = {}
+        for code, raw in by_code.items():
+            criterion = leaves.get(code)
+            if criterion is None:
+                problems.append(
+                    {
+                        "criterion": code,
+                        "member": member,
+                        "message": _("No such criterion to score in the table."),
+                    }
+                )
+                continue
+            values = raw if isinstance(raw, list) else [raw]
+            try:
+                read = [engine.read_entry(criterion, value) for value in values]
+            except ValueError as exc:
+                problems.append({"criterion": code, "member": member, "message": str(exc)})
+                continue
+            entries[member][code] = read if isinstance(raw, list) else read[0]
+    if problems:
+        return Status(422, {"detail": _("Some entries are not valid."), "errors": problems})
+    try:
+        results = engine.compute(table, entries)
+    except (ArithmeticError, expressions.FormulaError):
+        return Status(
+            422,
+            {
+                "detail": _("Some entries are not valid."),
+                "errors": [{"criterion": "", "message": _("A formula divides by zero.")}],
+            },
+        )
+    ranked = engine.rank(table, results)
+    return {
+        "scale": table.scale,
+        "members": [
+            {
+                "member": row.result.member,
+                "rank": row.rank,
+                "total": row.result.total.quantize(engine.CENT),
+                "in_scale": row.result.in_scale.quantize(engine.CENT),
+                "bonus": row.result.bonus.quantize(engine.CENT),
+                "penalty": row.result.penalty.quantize(engine.CENT),
+                "gap_to_leader": row.gap,
+                "tie_note": row.note,
+                "points": {code: row.result.rounded(code) for code in row.result.points},
+                "missing": row.result.missing,
+                "pending": row.result.pending,
+            }
+            for row in ranked
+        ],
+    }
