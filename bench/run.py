@@ -1,4 +1,4 @@
-"""Benchmark: Excel import throughput, search latency at scale, list page render time.
+"""Benchmark: Excel import throughput, search latency at scale, list page render time, scoring.
 
 Run from the project root: `.venv/bin/python -m bench.run` (or `make bench`). It works on a
 throwaway database and never touches the project's own: an SQLite file under var/bench/, or, when
@@ -26,6 +26,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -38,7 +39,10 @@ PG_BENCH_DB = "thidua_bench"
 PG_SCHEMES = ("postgres", "postgresql", "pgsql")
 PASSWORD = "bench-m4t-khau-rat-dai"  # noqa: S105 - throwaway accounts in a throwaway database
 
-DESCRIPTION = "Benchmark: Excel import throughput, search latency at scale, list page render time."
+DESCRIPTION = (
+    "Benchmark: Excel import throughput, search latency at scale, list page render time, "
+    "scoring engine."
+)
 SEARCH_RUNS = 20
 PAGE_RUNS = 10
 
@@ -631,6 +635,108 @@ def bench_pages(officer: Any) -> list[dict[str, Any]]:
 # --- report ---------------------------------------------------------------------------------------
 
 
+SCORING_RUNS = 30
+
+
+def scoring_table_data() -> dict[str, Any]:
+    """A 1,000-point table of 60 criteria: 5 groups of 200 points with 10 criteria each (every
+    kind), 3 bonus and 2 penalty criteria outside the scale."""
+    kinds = ["pass_fail", "per_occurrence", "quantitative", "relative_best", "quantitative"]
+    groups = []
+    for g in range(5):
+        children = []
+        for i in range(10):
+            kind = kinds[(g + i) % len(kinds)]
+            item: dict[str, Any] = {
+                "code": f"{'ABCDE'[g]}{i + 1}",
+                "text": f"Tiêu chí {g + 1}.{i + 1}",
+                "kind": kind,
+                "max_points": 20,
+            }
+            if kind == "per_occurrence":
+                item["points_each"] = 4
+            if kind == "quantitative":
+                item["bonus_max"] = 2 if i % 2 else 0
+                if i % 3 == 0:
+                    item["formula"] = "max_points * min(ratio, 1)"
+            children.append(item)
+        groups.append(
+            {
+                "code": "ABCDE"[g],
+                "text": f"Nhóm {g + 1}",
+                "kind": "group",
+                "max_points": 200,
+                "children": children,
+            }
+        )
+    extras = [
+        {
+            "code": f"T{i}",
+            "text": f"Điểm thưởng {i}",
+            "kind": "bonus",
+            "max_points": 30,
+            "points_each": 10,
+        }
+        for i in range(1, 4)
+    ] + [
+        {
+            "code": f"P{i}",
+            "text": f"Điểm trừ {i}",
+            "kind": "penalty",
+            "max_points": 20,
+            "points_each": 5,
+        }
+        for i in range(1, 3)
+    ]
+    return {
+        "scale": 1000,
+        "aggregation": "trimmed_mean",
+        "tie_breaks": ["group:A", "group:B", "bonus", "vote"],
+        "criteria": groups + extras,
+    }
+
+
+def bench_scoring() -> list[dict[str, Any]]:
+    """The scoring engine on the issue's case: 60 criteria, 12 members, 3 reviewers each."""
+    from scoring import engine
+
+    rng = random.Random(4)
+    table = engine.build(scoring_table_data())
+    leaves = table.leaves()
+
+    def value(kind: str) -> engine.Entry:
+        if kind == "pass_fail":
+            return engine.Entry(Decimal(rng.choice([0, 1])))
+        if kind in ("per_occurrence", "bonus", "penalty"):
+            return engine.Entry(Decimal(rng.randint(0, 6)))
+        if kind == "quantitative":
+            return engine.Entry(Decimal(f"{rng.uniform(50, 150):.2f}"), Decimal(100))
+        return engine.Entry(Decimal(f"{rng.uniform(1, 12):.2f}"))
+
+    entries = {
+        f"Thành viên {m + 1}": {c.code: [value(c.kind) for _ in range(3)] for c in leaves}
+        for m in range(12)
+    }
+
+    def run() -> list[Any]:
+        return engine.rank(table, engine.compute(table, entries))
+
+    ranked = run()
+    assert len(ranked) == 12 and all(not r.result.missing for r in ranked)
+    assert 0 < ranked[-1].result.total <= ranked[0].result.total <= 1090
+
+    timing = repeat_ms(run, SCORING_RUNS)
+    build = repeat_ms(lambda: engine.build(scoring_table_data()), SCORING_RUNS)
+    return [
+        {
+            "step": "totals and ranking (12 members × 60 criteria × 3 reviewers)",
+            **timing,
+            "goal_ms": 200,
+        },
+        {"step": "validate the 1,000-point table", **build, "goal_ms": None},
+    ]
+
+
 def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     cells = [header, *[[str(c) for c in r] for r in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
@@ -701,6 +807,17 @@ def report(results: dict[str, Any]) -> str:
             ],
         )
     )
+    if results.get("scoring"):
+        out.append(
+            table(
+                f"d) Scoring engine, {SCORING_RUNS} runs",
+                ["step", "median ms", "p95 ms", "goal ms"],
+                [
+                    [r["step"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", r["goal_ms"] or "—"]
+                    for r in results["scoring"]
+                ],
+            )
+        )
     out.append(
         f"\nLoad average (1/5/15 min) at start {results['meta']['load_average_at_start']}, "
         f"at end {results['meta']['load_average_at_end']} on {results['meta']['machine']}"
@@ -765,6 +882,7 @@ def main(argv: list[str] | None = None) -> int:
         results["import"] = bench_import(officer, import_sizes)
         results["search"] = bench_search(admin, officer)
         results["pages"] = bench_pages(officer)
+        results["scoring"] = bench_scoring()
         results["meta"]["load_average_at_end"] = load_average()
         results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
         RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -129,8 +129,9 @@ def as_decimal(value: Any) -> Decimal | None:
 # --- building and validating a table -------------------------------------------------------------
 
 
-def build(data: Mapping[str, Any]) -> Table:
-    """A table from its JSON form; TableError listing every problem, each naming its criterion."""
+def build(data: Mapping[str, Any], *, strict: bool = True) -> Table:
+    """A table from its JSON form; TableError listing every problem, each naming its criterion.
+    `strict=False` (a draft being written) skips the sums, which only a published table must meet."""
     problems: list[Problem] = []
     scale = as_decimal(data.get("scale"))
     if scale not in SCALES:
@@ -159,7 +160,7 @@ def build(data: Mapping[str, Any]) -> Table:
         tie_breaks=[str(t) for t in ties],
     )
     if not problems:
-        problems.extend(validate(table))
+        problems.extend(validate(table, strict=strict))
     if problems:
         raise TableError(problems)
     return table
@@ -230,13 +231,14 @@ def _build_criterion(
     return criterion
 
 
-def validate(table: Table) -> list[Problem]:
-    """Every rule a publishable table must follow, each problem naming its criterion."""
+def validate(table: Table, *, strict: bool = True) -> list[Problem]:
+    """Every rule a publishable table must follow, each problem naming its criterion; without
+    `strict`, the rules a draft must already follow (all but the sums)."""
     problems: list[Problem] = []
     for criterion in table.walk():
-        problems.extend(_validate_criterion(criterion))
+        problems.extend(_validate_criterion(criterion, strict=strict))
     in_scale = sum((c.max_points for c in table.criteria if c.counts_in_scale), ZERO)
-    if in_scale != table.scale:
+    if strict and in_scale != table.scale:
         problems.append(
             Problem(
                 "",
@@ -262,13 +264,13 @@ def validate(table: Table) -> list[Problem]:
     return problems
 
 
-def _validate_criterion(c: Criterion) -> list[Problem]:
+def _validate_criterion(c: Criterion, *, strict: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     if c.kind == "group":
         if not c.children:
             problems.append(Problem(c.code, _("A group needs at least one criterion.")))
         children_max = sum((x.max_points for x in c.children if x.counts_in_scale), ZERO)
-        if children_max - c.max_points != c.allowance:
+        if strict and children_max - c.max_points != c.allowance:
             problems.append(
                 Problem(
                     c.code,
