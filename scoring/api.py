@@ -10,19 +10,20 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from core import permissions
-from scoring import engine, expressions
+from scoring import engine
 
 router = Router(tags=["scoring"])
 
-Kind = Literal[
-    "group", "pass_fail", "per_occurrence", "quantitative", "relative_best", "bonus", "penalty"
-]
+KIND_HELP = (
+    "group, pass_fail, per_occurrence, quantitative, relative_best, bonus or penalty "
+    "(an unknown kind is reported with the criterion's code, like every other problem)"
+)
 
 
 class CriterionIn(Schema):
     code: str = Field(description="Stable code, 1–20 letters, digits, dots, dashes, underscores")
     text: str = Field(description="The criterion as users read it (Vietnamese)")
-    kind: Kind
+    kind: str = Field(description=KIND_HELP)
     max_points: Decimal = Field(description="Maximum points (for a penalty: the most deducted)")
     children: list[CriterionIn] = Field(default_factory=list, description="A group's criteria")
     points_each: Decimal | None = Field(
@@ -230,12 +231,14 @@ def preview(request: HttpRequest, body: PreviewIn) -> Any:
         return Status(422, {"detail": _("Some entries are not valid."), "errors": problems})
     try:
         results = engine.compute(table, entries)
-    except (ArithmeticError, expressions.FormulaError):
+    except engine.ComputeError as exc:
         return Status(
             422,
             {
                 "detail": _("Some entries are not valid."),
-                "errors": [{"criterion": "", "message": _("A formula divides by zero.")}],
+                "errors": [
+                    {"criterion": exc.code, "member": str(exc.member or ""), "message": exc.message}
+                ],
             },
         )
     ranked = engine.rank(table, results)
@@ -245,10 +248,10 @@ def preview(request: HttpRequest, body: PreviewIn) -> Any:
             {
                 "member": row.result.member,
                 "rank": row.rank,
-                "total": row.result.total.quantize(engine.CENT),
-                "in_scale": row.result.in_scale.quantize(engine.CENT),
-                "bonus": row.result.bonus.quantize(engine.CENT),
-                "penalty": row.result.penalty.quantize(engine.CENT),
+                "total": engine.cents(row.result.total),
+                "in_scale": engine.cents(row.result.in_scale),
+                "bonus": engine.cents(row.result.bonus),
+                "penalty": engine.cents(row.result.penalty),
                 "gap_to_leader": row.gap,
                 "tie_note": row.note,
                 "points": {code: row.result.rounded(code) for code in row.result.points},

@@ -109,10 +109,31 @@ class Problem:
         return f"{self.code}: {self.message}" if self.code else self.message
 
 
+class ComputeError(ValueError):
+    """A formula could not be evaluated for a member's values (e.g. a division by zero)."""
+
+    def __init__(self, code: str, error: expressions.FormulaError, member: Any = None) -> None:
+        super().__init__(f"{code}: {error}")
+        self.code = code
+        self.error = error
+        self.member = member
+
+    @property
+    def message(self) -> str:
+        if self.error.code == "division_by_zero":
+            return _("The formula divides by zero for these values.")
+        return _("The formula cannot be computed for these values.")
+
+
 class TableError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+
+def cents(value: Decimal) -> Decimal:
+    """Points as reported: two decimals, halves rounded up (the same for points and totals)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -159,8 +180,10 @@ def build(data: Mapping[str, Any], *, strict: bool = True) -> Table:
         aggregation=aggregation,
         tie_breaks=[str(t) for t in ties],
     )
-    if not problems:
-        problems.extend(validate(table, strict=strict))
+    structural = bool(problems)
+    # Every criterion's own rules are checked whatever else is wrong, so one round names every
+    # problem; the sums are checked once the criteria themselves are sound.
+    problems.extend(validate(table, strict=strict and not structural, sums=not structural))
     if problems:
         raise TableError(problems)
     return table
@@ -231,12 +254,14 @@ def _build_criterion(
     return criterion
 
 
-def validate(table: Table, *, strict: bool = True) -> list[Problem]:
+def validate(table: Table, *, strict: bool = True, sums: bool = True) -> list[Problem]:
     """Every rule a publishable table must follow, each problem naming its criterion; without
     `strict`, the rules a draft must already follow (all but the sums)."""
     problems: list[Problem] = []
     for criterion in table.walk():
-        problems.extend(_validate_criterion(criterion, strict=strict))
+        problems.extend(_validate_criterion(criterion, strict=strict, complete=sums))
+    if not sums:
+        return problems
     in_scale = sum((c.max_points for c in table.criteria if c.counts_in_scale), ZERO)
     if strict and in_scale != table.scale:
         problems.append(
@@ -264,10 +289,16 @@ def validate(table: Table, *, strict: bool = True) -> list[Problem]:
     return problems
 
 
-def _validate_criterion(c: Criterion, *, strict: bool = True) -> list[Problem]:
+def _validate_criterion(
+    c: Criterion, *, strict: bool = True, complete: bool = True
+) -> list[Problem]:
+    """A criterion's own rules. `complete=False`: the tree lost rows that were refused (too deep,
+    malformed), so an empty group is not reported again."""
     problems: list[Problem] = []
+    if c.formula and c.kind not in ("quantitative", "relative_best"):
+        problems.append(Problem(c.code, _("Only quantitative criteria take a formula.")))
     if c.kind == "group":
-        if not c.children:
+        if not c.children and complete:
             problems.append(Problem(c.code, _("A group needs at least one criterion.")))
         children_max = sum((x.max_points for x in c.children if x.counts_in_scale), ZERO)
         if strict and children_max - c.max_points != c.allowance:
@@ -295,15 +326,12 @@ def _validate_criterion(c: Criterion, *, strict: bool = True) -> list[Problem]:
             problems.append(
                 Problem(c.code, _("The bonus for exceeding the target cannot be negative."))
             )
-    if c.formula:
-        if c.kind not in ("quantitative", "relative_best"):
-            problems.append(Problem(c.code, _("Only quantitative criteria take a formula.")))
-        else:
-            names = QUANTITATIVE_NAMES if c.kind == "quantitative" else RELATIVE_NAMES
-            try:
-                c._compiled = expressions.parse(c.formula, names)
-            except expressions.FormulaError as exc:
-                problems.append(Problem(c.code, formula_message(exc, names)))
+    if c.formula and c.kind in ("quantitative", "relative_best"):
+        names = QUANTITATIVE_NAMES if c.kind == "quantitative" else RELATIVE_NAMES
+        try:
+            c._compiled = expressions.parse(c.formula, names)
+        except expressions.FormulaError as exc:
+            problems.append(Problem(c.code, formula_message(exc, names)))
     return problems
 
 
@@ -354,7 +382,10 @@ def read_entry(criterion: Criterion, raw: Any) -> Entry:
     """An entry from JSON or a form; ValueError with a user message when it is not valid."""
     target = None
     if isinstance(raw, Mapping):
-        target = as_decimal(raw.get("target")) if raw.get("target") not in (None, "") else None
+        if raw.get("target") not in (None, ""):
+            target = as_decimal(raw.get("target"))
+            if target is None:
+                raise ValueError(_("The target must be a number."))
         raw = raw.get("value", raw.get("actual"))
     if raw is None or raw == "":
         return Entry(None, target)
@@ -404,7 +435,8 @@ def leaf_points(criterion: Criterion, entry: Entry, best: Decimal | None = None)
     top = criterion.max_points
     kind = criterion.kind
     if kind == "pass_fail":
-        return top if value >= Decimal("0.5") else ZERO
+        # Several reviewers: a pass needs more than half of them (an even split is no majority).
+        return top if value > Decimal("0.5") else ZERO
     if kind in ("per_occurrence", "bonus"):
         return _clamp(value * (criterion.points_each or ZERO), ZERO, top)
     if kind == "penalty":
@@ -451,7 +483,7 @@ class MemberResult:
 
     def rounded(self, code: str) -> Decimal | None:
         value = self.points.get(code)
-        return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+        return None if value is None else cents(value)
 
 
 def compute(
@@ -490,7 +522,11 @@ def compute(
 
         in_scale = bonus = penalty = ZERO
         for criterion in table.criteria:
-            value = _score(criterion, by_code, best, points, missing, pending)
+            try:
+                value = _score(criterion, by_code, best, points, missing, pending)
+            except ComputeError as exc:
+                exc.member = member
+                raise
             if criterion.kind == "bonus":
                 bonus += value
             elif criterion.kind == "penalty":
@@ -528,7 +564,10 @@ def _score(
         points[c.code] = _clamp(total, ZERO, c.max_points)
         return points[c.code] or ZERO
     entry = by_code.get(c.code, Entry(None))
-    value = leaf_points(c, entry, best.get(c.code))
+    try:
+        value = leaf_points(c, entry, best.get(c.code))
+    except expressions.FormulaError as exc:
+        raise ComputeError(c.code, exc) from None
     points[c.code] = value
     if entry.value is None:
         missing.append(c.code)
@@ -579,7 +618,7 @@ def rank(table: Table, results: Sequence[MemberResult], name: Any = str) -> list
     leader = ordered[0].total if ordered else ZERO
     ranked: list[Ranked] = []
     for index, result in enumerate(ordered):
-        row = Ranked(result=result, rank=index + 1, gap=(leader - result.total).quantize(CENT))
+        row = Ranked(result=result, rank=index + 1, gap=cents(leader - result.total))
         if index:
             above = ranked[-1]
             if above.result.total.quantize(CENT) == result.total.quantize(CENT):
@@ -606,8 +645,8 @@ def rank(table: Table, results: Sequence[MemberResult], name: Any = str) -> list
                     ) % {
                         "m": name(above.result.member),
                         "rule": _rule_label(decided),
-                        "a": _show(_tie_key(result, decided).quantize(CENT)),
-                        "b": _show(_tie_key(above.result, decided).quantize(CENT)),
+                        "a": _show(abs(_tie_key(result, decided)).quantize(CENT)),
+                        "b": _show(abs(_tie_key(above.result, decided)).quantize(CENT)),
                     }
         ranked.append(row)
     return ranked

@@ -52,9 +52,16 @@ class Formula:
 
     def __call__(self, values: Mapping[str, Decimal]) -> Decimal:
         try:
-            return _evaluate(self.tree, values)
-        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+            result = _evaluate(self.tree, values)
+        except (DivisionByZero, ZeroDivisionError):
             raise FormulaError("division_by_zero", self.text) from None
+        except FormulaError:
+            raise
+        except (InvalidOperation, OverflowError, ValueError, ArithmeticError):
+            raise FormulaError("evaluation", self.text) from None
+        if not result.is_finite():
+            raise FormulaError("evaluation", self.text)
+        return result
 
 
 def parse(text: str, allowed_names: frozenset[str] | set[str]) -> Formula:
@@ -69,9 +76,13 @@ def parse(text: str, allowed_names: frozenset[str] | set[str]) -> Formula:
     except SyntaxError as exc:
         raise FormulaError("syntax", exc.msg or "") from None
     names: set[str] = set()
-    for count, node in enumerate(ast.walk(module.body), start=1):
-        if count > MAX_NODES:
-            raise FormulaError("too_long", str(count))
+    nodes = list(ast.walk(module.body))
+    if len(nodes) > MAX_NODES:
+        raise FormulaError("too_long", str(len(nodes)))
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
+            raise FormulaError("name", node.id)  # a function's name used as a value
         _check(node, allowed_names, names)
     return Formula(text=text, tree=module.body, names=frozenset(names))
 
@@ -88,6 +99,8 @@ def _check(node: ast.AST, allowed: frozenset[str] | set[str], names: set[str]) -
             raise FormulaError("operator", type(node.op).__name__)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise FormulaError("constant", repr(node.value))
+        if not Decimal(str(node.value)).is_finite() or abs(node.value) > 10**15:
             raise FormulaError("constant", repr(node.value))
     elif isinstance(node, ast.Name):
         if isinstance(node.ctx, ast.Load) and node.id in FUNCTIONS:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("clusters/", include("clusters.urls")),
     path("movements/", include("movements.urls")),
+    path("scoring/", include("scoring.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,12 @@ def meeting_pk(code: str) -> int:
     return Meeting.objects.filter(cluster_year__cluster__code=code).values_list("pk", flat=True)[0]
 
 
+def scoring_table_pk() -> int:
+    from scoring.models import ScoringTable
+
+    return ScoringTable.objects.values_list("pk", flat=True)[0]
+
+
 PAGES: list[tuple[str, Callable[[], str]]] = [
     ("people-list", lambda: "/people/"),
     ("person-detail", person_with_history),
@@ -58,6 +64,12 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
     ("cluster-open-year", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/new/"),
     ("meeting", lambda: f"/clusters/meetings/{meeting_pk('CTD-BTB')}/"),
     ("meeting-new", lambda: f"/clusters/{cluster_pk('CTD-BTB')}/years/2018/meetings/new/"),
+    ("covenant", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/2017/covenant/"),
+    ("reports", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/2016/reports/"),
+    ("indicators", lambda: f"/clusters/{cluster_pk('CTD-MNBG')}/years/2016/indicators/"),
+    ("movements", lambda: "/movements/"),
+    ("scoring-table", lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2017/"),
+    ("scoring-preview", lambda: f"/scoring/tables/{scoring_table_pk()}/preview/"),
 ]
 
 

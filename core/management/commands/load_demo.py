@@ -94,6 +94,7 @@ class Command(BaseCommand):
         self._meetings(data["meetings"])
         created_covenants = self._covenants(data["covenants"])
         created_movements = load_movements()
+        self._scoring()
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
@@ -271,6 +272,23 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def _scoring(self) -> None:
+        """A clearly labelled demo scoring table for seed 004's 2017, published to the members."""
+        from scoring.models import ScoringTable
+        from scoring.services import table_create, table_publish
+        from scoring.starter import STARTER
+
+        cluster_year = ClusterYear.objects.get(cluster__code="CTD-MNBG", year=2017)
+        if ScoringTable.objects.filter(cluster_year=cluster_year).exists():
+            return
+        table = table_create(
+            actor=None,
+            cluster_year=cluster_year,
+            title="Bảng chấm điểm thi đua năm 2017 (mẫu minh họa, không phải bảng thật của Cụm)",
+            data=STARTER,
+        )
+        table_publish(actor=None, table=table)
 
     def _demo_reports(
         self, cluster_year: ClusterYear, spec: dict[str, Any], items: list[dict[str, Any]]
