@@ -737,6 +737,47 @@ def bench_scoring() -> list[dict[str, Any]]:
     ]
 
 
+def bench_scoring_save() -> dict[str, Any]:
+    """Saving one criterion of a member's sheet (optimistic version check + the new mark), on the
+    1,000-point table of a 12-member cluster year, in the benchmark database."""
+    from clusters.services import cluster_create, cluster_year_open
+    from orgs.models import Org
+    from scoring.assessment import self_save, sheet_for
+    from scoring.models import Sheet
+    from scoring.services import table_create, table_lock, table_publish
+
+    provinces = list(Org.objects.filter(kind="province").order_by("code")[:12])
+    cluster = cluster_create(
+        actor=None,
+        kind="cum",
+        organiser=Org.objects.get(code="TW-HDTDKT"),
+        code="BENCH-SCORING",
+        name="Cụm đo hiệu năng chấm điểm",
+    )
+    year = cluster_year_open(actor=None, cluster=cluster, year=2024, members=provinces)
+    table = table_create(
+        actor=None, cluster_year=year, title="Bảng 1.000 điểm", data=scoring_table_data()
+    )
+    table = table_lock(actor=None, table=table_publish(actor=None, table=table))
+    sheet = sheet_for(table=table, org=provinces[0])
+    codes = ["A3", "B1", "C5", "D2", "E4"]
+    counter = [0]
+
+    def save() -> None:
+        counter[0] += 1
+        version = Sheet.objects.values_list("version", flat=True).get(pk=sheet.pk)
+        self_save(
+            actor=None,
+            sheet=sheet,
+            code=codes[counter[0] % len(codes)],
+            value=str(counter[0] % 5),
+            note="Đo hiệu năng",
+            expected_version=version,
+        )
+
+    return {"step": "save one criterion of a sheet", **repeat_ms(save, SCORING_RUNS), "goal_ms": 50}
+
+
 def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     cells = [header, *[[str(c) for c in r] for r in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
@@ -882,7 +923,7 @@ def main(argv: list[str] | None = None) -> int:
         results["import"] = bench_import(officer, import_sizes)
         results["search"] = bench_search(admin, officer)
         results["pages"] = bench_pages(officer)
-        results["scoring"] = bench_scoring()
+        results["scoring"] = [*bench_scoring(), bench_scoring_save()]
         results["meta"]["load_average_at_end"] = load_average()
         results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
         RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")

@@ -35,6 +35,12 @@ ACTIONS = {
     "scoring.table.published": _("published the scoring table"),
     "scoring.table.locked": _("locked the scoring table"),
     "scoring.table.amended": _("amended the scoring table"),
+    "scoring.evidence.added": _("attached evidence"),
+    "scoring.sheet.submitted": _("submitted the self-assessment"),
+    "scoring.conflict.declared": _("declared a conflict of interest"),
+    "scoring.assignment.added": _("assigned a reviewer"),
+    "scoring.sheet.explaining": _("asked for explanations of disputed criteria"),
+    "scoring.sheet.settled": _("settled the scoring sheet"),
     "movements.movement.created": _("launched an emulation movement"),
     "movements.movement.updated": _("changed an emulation movement"),
     "movements.review.recorded": _("recorded a review of a movement"),
@@ -61,6 +67,7 @@ OBJECT_TYPES = {
     "clusters.submission": _("Report"),
     "movements.movement": _("Emulation movement"),
     "scoring.scoringtable": _("Scoring table"),
+    "scoring.sheet": _("Scoring sheet"),
     "movements.movementreview": _("Review of a movement"),
     "accounts.membership": _("Role"),
     "accounts.user": _("User"),
@@ -93,6 +100,7 @@ ORG_FIELDS = {
     "members",
     "launched_by",
     "participants",
+    "reviewer",
 }
 
 

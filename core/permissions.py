@@ -123,6 +123,8 @@ def _org_of(obj: Any) -> Any:
         return obj.organiser
     if label == "clusters.clusteryear":
         return obj.cluster.organiser
+    if label == "scoring.sheet":
+        return obj.org
     if label == "scoring.scoringtable":
         return obj.cluster_year.cluster.organiser
     if label == "movements.movement":

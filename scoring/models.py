@@ -50,6 +50,7 @@ class ScoringTable(models.Model):
         default=Aggregation.MEAN,
     )
     tie_breaks = models.JSONField(_("tie-breaks, in order"), default=list, blank=True)
+    self_due = models.DateField(_("self-assessments due"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("copied from"),
@@ -150,3 +151,184 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.text[:60]}"
+
+
+class SheetStatus(models.TextChoices):
+    """Phiếu chấm điểm of a member: filled, submitted, explained, settled."""
+
+    DRAFT = "draft", _("Self-assessment being filled")
+    SUBMITTED = "submitted", _("Submitted, under cross-check")
+    EXPLAINING = "explaining", _("Explaining disputed criteria")
+    FINAL = "final", _("Settled and locked")
+
+
+class Stage(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    REVIEW = "review", _("Cross-check")
+    EXPLANATION = "explanation", _("Explanation")
+    FINAL = "final", _("Final review")
+
+
+class Sheet(models.Model):
+    """A member's scoring sheet under one version of the table. `version` grows with every saved
+    value, so two people saving at once cannot overwrite each other (optimistic locking)."""
+
+    table = models.ForeignKey(
+        ScoringTable,
+        verbose_name=_("scoring table"),
+        on_delete=models.PROTECT,
+        related_name="sheets",
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finalized_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["table", "org__name"]
+        verbose_name = _("scoring sheet")
+        verbose_name_plural = _("scoring sheets")
+        constraints = [models.UniqueConstraint(fields=["table", "org"], name="sheet_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.org} — {self.table}"
+
+
+class Mark(models.Model):
+    """A value entered for one criterion at one stage. Marks are only ever added: the latest of a
+    stage (and reviewer) counts, and every earlier one stays, with who entered it and why."""
+
+    sheet = models.ForeignKey(
+        Sheet, verbose_name=_("scoring sheet"), on_delete=models.CASCADE, related_name="marks"
+    )
+    code = models.CharField(_("criterion"), max_length=20)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    reviewer = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("reviewing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("explanation"), blank=True)
+    author = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sheet", "code", "created_at", "id"]
+        verbose_name = _("entered value")
+        verbose_name_plural = _("entered values")
+        indexes = [models.Index(fields=["sheet", "stage", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.stage}: {self.value}"
+
+
+class Evidence(models.Model):
+    """Minh chứng: a file supporting a member's value for one criterion."""
+
+    sheet = models.ForeignKey(
+        Sheet, verbose_name=_("scoring sheet"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    code = models.CharField(_("criterion"), max_length=20)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["sheet", "code", "uploaded_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Assignment(models.Model):
+    """A reviewing unit (another member or a review team's unit) cross-checks a member's sheet."""
+
+    table = models.ForeignKey(
+        ScoringTable,
+        verbose_name=_("scoring table"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    reviewer = models.ForeignKey(
+        "orgs.Org", verbose_name=_("reviewing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewee = models.ForeignKey(
+        "orgs.Org", verbose_name=_("reviewed member"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["table", "reviewee", "reviewer"]
+        verbose_name = _("cross-check assignment")
+        verbose_name_plural = _("cross-check assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "reviewer", "reviewee"], name="assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reviewer=models.F("reviewee")), name="assignment_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.reviewee}"
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest: this unit must not review that member."""
+
+    table = models.ForeignKey(
+        ScoringTable,
+        verbose_name=_("scoring table"),
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+    )
+    reviewer = models.ForeignKey(
+        "orgs.Org", verbose_name=_("reviewing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewee = models.ForeignKey(
+        "orgs.Org", verbose_name=_("reviewed member"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table", "reviewer", "reviewee"], name="conflict_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} ≠ {self.reviewee}"
