@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import views
+from scoring import sheet_views, views
 
 app_name = "scoring"
 urlpatterns = [
@@ -12,4 +12,15 @@ urlpatterns = [
     path("tables/<int:table_id>/amend/", views.table_amend, name="table-amend"),
     path("tables/<int:table_id>/xlsx/", views.table_xlsx, name="table-xlsx"),
     path("tables/<int:table_id>/preview/", views.table_preview, name="table-preview"),
+]
+urlpatterns += [
+    path(
+        "<int:pk>/years/<int:year>/sheets/<int:org_id>/",
+        sheet_views.sheet_page,
+        name="sheet",
+    ),
+    path("sheets/<int:sheet_id>/save/", sheet_views.sheet_save, name="sheet-save"),
+    path("sheets/<int:sheet_id>/evidence/", sheet_views.sheet_evidence, name="sheet-evidence"),
+    path("sheets/<int:sheet_id>/submit/", sheet_views.sheet_submit, name="sheet-submit"),
+    path("evidence/<int:evidence_id>/", sheet_views.evidence_file, name="evidence-file"),
 ]

@@ -156,7 +156,17 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
             except engine.TableError as exc:
                 problems = exc.problems
     meetings = list(cluster_year.meetings.order_by("date"))
+    my_sheets = (
+        [
+            m.org
+            for m in cluster_year.members.select_related("org")
+            if permissions.can_act_for_member(request.user, m.org)
+        ]
+        if current is not None and current.status == TableStatus.LOCKED
+        else []
+    )
     context = {
+        "my_sheets": my_sheets,
         "cluster": cluster_year.cluster,
         "cy": cluster_year,
         "tables": tables,

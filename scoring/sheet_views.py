@@ -1,0 +1,206 @@
+"""A member's scoring sheet: the self-assessment, criterion by criterion, on a phone too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import permissions
+from core.errors import DomainError
+from orgs.models import Org
+from scoring import assessment, tabular
+from scoring.models import Evidence, Mark, ScoringTable, Sheet, SheetStatus, Stage, TableStatus
+from scoring.services import engine_table
+from scoring.views import _year
+
+
+def _current_table(request: HttpRequest, pk: int, year: int) -> ScoringTable:
+    cluster_year = _year(request, pk, year)
+    table = (
+        ScoringTable.objects.filter(cluster_year=cluster_year, status=TableStatus.LOCKED)
+        .select_related("cluster_year__cluster", "cluster_year__head")
+        .first()
+    )
+    if table is None:
+        raise Http404
+    return table
+
+
+def _member(table: ScoringTable, org_id: int) -> Org:
+    org = Org.objects.filter(pk=org_id, pk__in=table.cluster_year.members.values("org_id")).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def _may_see(request: HttpRequest, table: ScoringTable, org: Org) -> bool:
+    """The member itself, its assigned reviewers, the secretariat and the organising council."""
+    if permissions.can_act_for_member(request.user, org):
+        return True
+    if permissions.can_run_cluster_year(request.user, table.cluster_year) or permissions.can(
+        request.user, "cluster.manage", table.cluster_year.cluster
+    ):
+        return True
+    reviewers = Org.objects.filter(
+        pk__in=table.assignments.filter(reviewee=org).values("reviewer_id")
+    )
+    return any(permissions.can_act_for_member(request.user, r) for r in reviewers)
+
+
+def _rows(sheet: Sheet) -> list[dict[str, Any]]:
+    spec = engine_table(sheet.table)
+    own = assessment.self_values(sheet)
+    history: dict[str, list[Mark]] = {}
+    for entered in (
+        Mark.objects.filter(sheet=sheet)
+        .select_related("reviewer", "author")
+        .order_by("created_at", "id")
+    ):
+        history.setdefault(entered.code, []).append(entered)
+    evidence: dict[str, list[Evidence]] = {}
+    for item in sheet.evidence.all():
+        evidence.setdefault(item.code, []).append(item)
+    rows = []
+    for criterion in spec.walk():
+        mark = own.get(criterion.code)
+        rows.append(
+            {
+                "c": criterion,
+                "mark": mark,
+                "value": "" if mark is None or mark.value is None else tabular_number(mark.value),
+                "target": ""
+                if mark is None or mark.target is None
+                else tabular_number(mark.target),
+                "history": history.get(criterion.code, []),
+                "evidence": evidence.get(criterion.code, []),
+            }
+        )
+    return rows
+
+
+def tabular_number(value: Any) -> str:
+    from django.utils.formats import localize_input
+
+    return str(localize_input(value.normalize() if value % 1 else int(value)))
+
+
+@login_required
+def sheet_page(request: HttpRequest, pk: int, year: int, org_id: int) -> HttpResponse:
+    """Phiếu tự chấm điểm of a member."""
+    table = _current_table(request, pk, year)
+    org = _member(table, org_id)
+    if not _may_see(request, table, org):
+        raise Http404
+    sheet = assessment.sheet_for(table=table, org=org)
+    return _render(request, sheet)
+
+
+def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
+    may_act = permissions.can_act_for_member(request.user, sheet.org)
+    context = {
+        "sheet": sheet,
+        "table": sheet.table,
+        "cy": sheet.table.cluster_year,
+        "cluster": sheet.table.cluster_year.cluster,
+        "rows": _rows(sheet),
+        "editable": may_act and sheet.status == SheetStatus.DRAFT,
+        "may_act": may_act,
+        "stages": dict(Stage.choices),
+    }
+    context.update(extra)
+    return render(request, "scoring/sheet.html", context)
+
+
+def _sheet(request: HttpRequest, sheet_id: int) -> Sheet:
+    sheet = (
+        Sheet.objects.select_related("table__cluster_year__cluster", "org")
+        .filter(pk=sheet_id)
+        .first()
+    )
+    if sheet is None:
+        raise Http404
+    _year(request, sheet.table.cluster_year.cluster_id, sheet.table.cluster_year.year)
+    if not _may_see(request, sheet.table, sheet.org):
+        raise Http404
+    return sheet
+
+
+@login_required
+@require_POST
+def sheet_save(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """Save one criterion's self-assessed value (the page's version guards concurrent saves)."""
+    sheet = _sheet(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    code = request.POST.get("code", "")
+    version_text = request.POST.get("version", "")
+    try:
+        assessment.self_save(
+            actor=request.user,
+            sheet=sheet,
+            code=code,
+            value=tabular._number(request.POST.get("value", "")),
+            target=tabular._number(request.POST.get("target", "")),
+            note=request.POST.get("note", ""),
+            expected_version=int(version_text) if version_text.isdigit() else None,
+        )
+        messages.success(request, _("%(code)s saved.") % {"code": code})
+    except assessment.StaleSave as exc:
+        messages.warning(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet) + f"#c-{code}")
+
+
+def _sheet_url(sheet: Sheet) -> str:
+    from django.urls import reverse
+
+    cy = sheet.table.cluster_year
+    return reverse("scoring:sheet", args=[cy.cluster_id, cy.year, sheet.org_id])
+
+
+@login_required
+@require_POST
+def sheet_evidence(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    sheet = _sheet(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    code = request.POST.get("code", "")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            assessment.evidence_add(actor=request.user, sheet=sheet, code=code, upload=upload)
+            messages.success(request, _("The evidence is attached."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet) + f"#c-{code}")
+
+
+@login_required
+@require_POST
+def sheet_submit(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    sheet = _sheet(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    try:
+        assessment.sheet_submit(actor=request.user, sheet=sheet)
+        messages.success(request, _("The self-assessment is submitted for the cross-check."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet))
+
+
+@login_required
+def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
+    """A piece of evidence, for those who may see the sheet."""
+    evidence = Evidence.objects.select_related("sheet").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    _sheet(request, evidence.sheet_id)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name)
