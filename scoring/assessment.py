@@ -334,7 +334,7 @@ def review_save(
     criterion = _leaf(sheet.table, code)
     entry = _entry(criterion, value, target)
     own = latest(sheet, Stage.SELF, code)
-    if (own is None or own.value != entry.value) and not note.strip():
+    if _differs(entry, own) and not note.strip():
         raise DomainError(
             _("Give the reason when your value differs from the member's own."), field="note"
         )
@@ -351,21 +351,36 @@ def review_save(
 
 
 def review_values(sheet: Sheet) -> dict[str, dict[int, Mark]]:
-    """Criterion → reviewer id → that reviewer's latest mark."""
+    """Criterion → reviewer id → that reviewer's latest mark, for the reviewers still assigned
+    (a unit withdrawn for a declared conflict no longer counts; its marks stay on record)."""
+    assigned = Assignment.objects.filter(table=sheet.table_id, reviewee=sheet.org_id).values(
+        "reviewer_id"
+    )
     out: dict[str, dict[int, Mark]] = defaultdict(dict)
-    for mark in Mark.objects.filter(sheet=sheet, stage=Stage.REVIEW).order_by("created_at", "id"):
+    for mark in Mark.objects.filter(
+        sheet=sheet, stage=Stage.REVIEW, reviewer__in=assigned
+    ).order_by("created_at", "id"):
         assert mark.reviewer_id is not None
         out[mark.code][mark.reviewer_id] = mark
     return out
 
 
+def _differs(review: Mark | engine.Entry, own: Mark | None) -> bool:
+    """A reviewer's value (or target, when given) differs from the member's own."""
+    if own is None:
+        return True
+    if review.value != own.value:
+        return True
+    return review.target is not None and review.target != own.target
+
+
 def disputed(sheet: Sheet) -> list[str]:
-    """Criteria where a reviewer's value differs from the member's own."""
+    """Criteria where a reviewer's value (or target) differs from the member's own."""
     own = self_values(sheet)
     return sorted(
         code
         for code, by_reviewer in review_values(sheet).items()
-        if any(m.value != (own[code].value if code in own else None) for m in by_reviewer.values())
+        if any(_differs(m, own.get(code)) for m in by_reviewer.values())
     )
 
 
@@ -451,6 +466,19 @@ def sheet_finalize(
         raise DomainError(_("Only a submitted sheet is settled, once."))
     spec = engine_table(sheet.table)
     settlements = dict(settlements or {})
+    leaves = {c.code for c in spec.leaves()}
+    unknown = sorted(set(settlements) - leaves)
+    if unknown:
+        raise DomainError(
+            _("No such criterion to score in the table.") + f" ({', '.join(unknown)})",
+            field="settlements",
+        )
+    empty = sorted(c for c, (value, _note) in settlements.items() if value in (None, ""))
+    if empty:
+        raise DomainError(
+            _("Give the settled value of each criterion: %(codes)s.") % {"codes": ", ".join(empty)},
+            field="settlements",
+        )
     codes = disputed(sheet)
     unsettled = [c for c in codes if c not in settlements or not str(settlements[c][1]).strip()]
     if unsettled:
@@ -468,10 +496,14 @@ def sheet_finalize(
             own_target = own[criterion.code].target if criterion.code in own else None
             final.append((criterion.code, _entry(criterion, value, own_target), str(note)))
             continue
+        mark = own.get(criterion.code)
+        own_target = mark.target if mark else None
         combined = cross_value(spec, reviews.get(criterion.code, {}).values())
         if combined is None:
-            mark = own.get(criterion.code)
-            combined = engine.Entry(mark.value if mark else None, mark.target if mark else None)
+            combined = engine.Entry(mark.value if mark else None, own_target)
+        elif combined.target is None:
+            # Reviewers confirmed the value without retyping the target: the member's stands.
+            combined = engine.Entry(combined.value, own_target)
         final.append((criterion.code, combined, ""))
     for code, entry, note in final:
         _mark(actor=actor, sheet=sheet, code=code, stage=Stage.FINAL, entry=entry, note=note)

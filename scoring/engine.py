@@ -612,7 +612,7 @@ def rank(table: Table, results: Sequence[MemberResult], name: Any = str) -> list
     by_vote = "vote" in table.tie_breaks
 
     def key(r: MemberResult) -> tuple[Decimal, ...]:
-        return (r.total.quantize(CENT), *(_tie_key(r, rule).quantize(CENT) for rule in rules))
+        return (cents(r.total), *(cents(_tie_key(r, rule)) for rule in rules))
 
     ordered = sorted(results, key=key, reverse=True)
     leader = ordered[0].total if ordered else ZERO
@@ -621,13 +621,12 @@ def rank(table: Table, results: Sequence[MemberResult], name: Any = str) -> list
         row = Ranked(result=result, rank=index + 1, gap=cents(leader - result.total))
         if index:
             above = ranked[-1]
-            if above.result.total.quantize(CENT) == result.total.quantize(CENT):
+            if cents(above.result.total) == cents(result.total):
                 decided = next(
                     (
                         rule
                         for rule in rules
-                        if _tie_key(above.result, rule).quantize(CENT)
-                        != _tie_key(result, rule).quantize(CENT)
+                        if cents(_tie_key(above.result, rule)) != cents(_tie_key(result, rule))
                     ),
                     None,
                 )
@@ -645,8 +644,8 @@ def rank(table: Table, results: Sequence[MemberResult], name: Any = str) -> list
                     ) % {
                         "m": name(above.result.member),
                         "rule": _rule_label(decided),
-                        "a": _show(abs(_tie_key(result, decided)).quantize(CENT)),
-                        "b": _show(abs(_tie_key(above.result, decided)).quantize(CENT)),
+                        "a": _show(cents(abs(_tie_key(result, decided)))),
+                        "b": _show(cents(abs(_tie_key(above.result, decided)))),
                     }
         ranked.append(row)
     return ranked
