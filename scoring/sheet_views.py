@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -104,12 +105,28 @@ def sheet_page(request: HttpRequest, pk: int, year: int, org_id: int) -> HttpRes
 
 def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
     may_act = permissions.can_act_for_member(request.user, sheet.org)
+    reviewers = _reviewers_for(request, sheet) if sheet.status == SheetStatus.SUBMITTED else []
+    reviews = assessment.review_values(sheet)
+    disputed = assessment.disputed(sheet) if sheet.status != SheetStatus.DRAFT else []
     context = {
+        "reviewers": reviewers,
+        "reviews": reviews,
+        "disputed": disputed,
+        "explaining": may_act and sheet.status == SheetStatus.EXPLAINING,
+        "may_settle": _may_settle(request, sheet)
+        and sheet.status in (SheetStatus.SUBMITTED, SheetStatus.EXPLAINING),
         "sheet": sheet,
         "table": sheet.table,
         "cy": sheet.table.cluster_year,
         "cluster": sheet.table.cluster_year.cluster,
-        "rows": _rows(sheet),
+        "rows": [
+            {
+                **row,
+                "reviews": list(reviews.get(row["c"].code, {}).values()),
+                "disputed": row["c"].code in disputed,
+            }
+            for row in _rows(sheet)
+        ],
         "editable": may_act and sheet.status == SheetStatus.DRAFT,
         "may_act": may_act,
         "stages": dict(Stage.choices),
@@ -204,3 +221,172 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
         raise Http404
     _sheet(request, evidence.sheet_id)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name)
+
+
+# --- cross-check, explanation, final review ------------------------------------------------------
+
+
+def _reviewers_for(request: HttpRequest, sheet: Sheet) -> list[Org]:
+    """The assigned reviewing units the user acts for."""
+    reviewers = Org.objects.filter(
+        pk__in=sheet.table.assignments.filter(reviewee=sheet.org).values("reviewer_id")
+    )
+    return [r for r in reviewers if permissions.can_act_for_member(request.user, r)]
+
+
+def _may_settle(request: HttpRequest, sheet: Sheet) -> bool:
+    cy = sheet.table.cluster_year
+    return permissions.can_run_cluster_year(request.user, cy) or permissions.can(
+        request.user, "cluster.manage", cy.cluster
+    )
+
+
+@login_required
+@require_POST
+def sheet_review(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """An assigned reviewer's value for one criterion."""
+    sheet = _sheet(request, sheet_id)
+    code = request.POST.get("code", "")
+    reviewer = next(
+        (r for r in _reviewers_for(request, sheet) if str(r.pk) == request.POST.get("reviewer")),
+        None,
+    )
+    if reviewer is None:
+        raise PermissionDenied("scoring.review")
+    version_text = request.POST.get("version", "")
+    try:
+        assessment.review_save(
+            actor=request.user,
+            sheet=sheet,
+            reviewer=reviewer,
+            code=code,
+            value=tabular._number(request.POST.get("value", "")),
+            target=tabular._number(request.POST.get("target", "")),
+            note=request.POST.get("note", ""),
+            expected_version=int(version_text) if version_text.isdigit() else None,
+        )
+        messages.success(request, _("%(code)s saved.") % {"code": code})
+    except assessment.StaleSave as exc:
+        messages.warning(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet) + f"#c-{code}")
+
+
+@login_required
+@require_POST
+def sheet_explain(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The member's explanation of a disputed criterion."""
+    sheet = _sheet(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    code = request.POST.get("code", "")
+    version_text = request.POST.get("version", "")
+    try:
+        assessment.explain_save(
+            actor=request.user,
+            sheet=sheet,
+            code=code,
+            note=request.POST.get("note", ""),
+            value=tabular._number(request.POST.get("value", "")),
+            target=tabular._number(request.POST.get("target", "")),
+            expected_version=int(version_text) if version_text.isdigit() else None,
+        )
+        messages.success(request, _("%(code)s saved.") % {"code": code})
+    except assessment.StaleSave as exc:
+        messages.warning(request, exc.message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet) + f"#c-{code}")
+
+
+@login_required
+@require_POST
+def sheet_step(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The secretariat asks for explanations, or settles the sheet (final review) and locks it."""
+    sheet = _sheet(request, sheet_id)
+    if not _may_settle(request, sheet):
+        raise PermissionDenied("scoring.settle")
+    try:
+        if request.POST.get("action") == "explanations":
+            assessment.explanations_open(actor=request.user, sheet=sheet)
+            messages.success(request, _("The member is asked to explain the disputed criteria."))
+        else:
+            settlements = {
+                code: (
+                    tabular._number(request.POST.get(f"final_{code}", "")),
+                    request.POST.get(f"why_{code}", ""),
+                )
+                for code in assessment.disputed(sheet)
+            }
+            assessment.sheet_finalize(actor=request.user, sheet=sheet, settlements=settlements)
+            messages.success(request, _("The sheet is settled and locked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(_sheet_url(sheet))
+
+
+@login_required
+def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
+    """The secretariat's view of the year's sheets: who reviews whom, conflicts, disputes, and
+    the ranking of the settled sheets."""
+    from scoring.views import _table
+
+    table = _table(request, table_id)
+    cy = table.cluster_year
+    may_run = permissions.can_run_cluster_year(request.user, cy) or permissions.can(
+        request.user, "cluster.manage", cy.cluster
+    )
+    if not may_run:
+        permissions.require(request.user, "cluster.manage", cy.cluster)
+    members = [m.org for m in cy.members.select_related("org")]
+    if request.method == "POST" and table.status == TableStatus.LOCKED:
+        action = request.POST.get("action")
+        reviewee = next((m for m in members if str(m.pk) == request.POST.get("reviewee")), None)
+        reviewer = Org.objects.filter(code=request.POST.get("reviewer", "").strip().upper()).first()
+        try:
+            if reviewee is None or reviewer is None:
+                raise DomainError(_("Choose the member and give the reviewing unit's code."))
+            if action == "conflict":
+                assessment.conflict_declare(
+                    actor=request.user,
+                    table=table,
+                    reviewer=reviewer,
+                    reviewee=reviewee,
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("The conflict is declared."))
+            else:
+                assessment.assignment_add(
+                    actor=request.user, table=table, reviewer=reviewer, reviewee=reviewee
+                )
+                messages.success(request, _("The reviewer is assigned."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("scoring:crosscheck", table_id=table.pk)
+    sheets = {s.org_id: s for s in Sheet.objects.filter(table=table)}
+    assignments: dict[int, list[Org]] = {}
+    for a in table.assignments.select_related("reviewer"):
+        assignments.setdefault(a.reviewee_id, []).append(a.reviewer)
+    rows = [
+        {
+            "org": m,
+            "sheet": sheets.get(m.pk),
+            "reviewers": assignments.get(m.pk, []),
+            "disputed": assessment.disputed(sheets[m.pk]) if m.pk in sheets else [],
+        }
+        for m in members
+    ]
+    outcome = assessment.results(table) if table.status == TableStatus.LOCKED else None
+    return render(
+        request,
+        "scoring/crosscheck.html",
+        {
+            "table": table,
+            "cy": cy,
+            "cluster": cy.cluster,
+            "rows": rows,
+            "members": members,
+            "conflicts": table.conflicts.select_related("reviewer", "reviewee"),
+            "outcome": outcome,
+        },
+    )

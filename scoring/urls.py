@@ -23,4 +23,8 @@ urlpatterns += [
     path("sheets/<int:sheet_id>/evidence/", sheet_views.sheet_evidence, name="sheet-evidence"),
     path("sheets/<int:sheet_id>/submit/", sheet_views.sheet_submit, name="sheet-submit"),
     path("evidence/<int:evidence_id>/", sheet_views.evidence_file, name="evidence-file"),
+    path("sheets/<int:sheet_id>/review/", sheet_views.sheet_review, name="sheet-review"),
+    path("sheets/<int:sheet_id>/explain/", sheet_views.sheet_explain, name="sheet-explain"),
+    path("sheets/<int:sheet_id>/step/", sheet_views.sheet_step, name="sheet-step"),
+    path("tables/<int:table_id>/crosscheck/", sheet_views.crosscheck_page, name="crosscheck"),
 ]

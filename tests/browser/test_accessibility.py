@@ -45,6 +45,12 @@ def meeting_pk(code: str) -> int:
     return Meeting.objects.filter(cluster_year__cluster__code=code).values_list("pk", flat=True)[0]
 
 
+def org_pk(code: str) -> int:
+    from orgs.models import Org
+
+    return Org.objects.values_list("pk", flat=True).get(code=code)
+
+
 def scoring_table_pk() -> int:
     from scoring.models import ScoringTable
 
@@ -70,6 +76,11 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
     ("movements", lambda: "/movements/"),
     ("scoring-table", lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2017/"),
     ("scoring-preview", lambda: f"/scoring/tables/{scoring_table_pk()}/preview/"),
+    ("scoring-crosscheck", lambda: f"/scoring/tables/{scoring_table_pk()}/crosscheck/"),
+    (
+        "scoring-sheet",
+        lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2017/sheets/{org_pk('14')}/",
+    ),
 ]
 
 

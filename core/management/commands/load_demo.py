@@ -274,9 +274,10 @@ class Command(BaseCommand):
         return created
 
     def _scoring(self) -> None:
-        """A clearly labelled demo scoring table for seed 004's 2017, published to the members."""
+        """A clearly labelled demo scoring table for seed 004's 2017, published and locked, so the
+        members' sheets are open."""
         from scoring.models import ScoringTable
-        from scoring.services import table_create, table_publish
+        from scoring.services import table_create, table_lock, table_publish
         from scoring.starter import STARTER
 
         cluster_year = ClusterYear.objects.get(cluster__code="CTD-MNBG", year=2017)
@@ -288,7 +289,7 @@ class Command(BaseCommand):
             title="Bảng chấm điểm thi đua năm 2017 (mẫu minh họa, không phải bảng thật của Cụm)",
             data=STARTER,
         )
-        table_publish(actor=None, table=table)
+        table_lock(actor=None, table=table_publish(actor=None, table=table))
 
     def _demo_reports(
         self, cluster_year: ClusterYear, spec: dict[str, Any], items: list[dict[str, Any]]
