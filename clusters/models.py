@@ -67,6 +67,10 @@ class ClusterYear(models.Model):
     flag_handover_date = models.DateField(_("rotating flag handed over on"), null=True, blank=True)
     flag_handover_note = models.CharField(_("handover note"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
+    leaders = models.PositiveSmallIntegerField(_("leading units proposed for a flag"), default=1)
+    runners_up = models.PositiveSmallIntegerField(
+        _("runners-up proposed for a certificate of merit"), default=1
+    )
 
     class Meta:
         ordering = ["cluster", "-year"]

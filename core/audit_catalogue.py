@@ -41,6 +41,7 @@ ACTIONS = {
     "scoring.assignment.added": _("assigned a reviewer"),
     "scoring.sheet.explaining": _("asked for explanations of disputed criteria"),
     "scoring.sheet.settled": _("settled the scoring sheet"),
+    "scoring.results.published": _("published the results of the scoring"),
     "movements.movement.created": _("launched an emulation movement"),
     "movements.movement.updated": _("changed an emulation movement"),
     "movements.review.recorded": _("recorded a review of a movement"),

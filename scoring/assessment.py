@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -561,3 +562,81 @@ def results(table: ScoringTable) -> Results:
         ranked=ranked,
         unsettled=[m for m in members if m.pk not in settled],
     )
+
+
+# --- published results ------------------------------------------------------------------------
+
+
+def outcome_rows(table: ScoringTable, outcome: Results) -> list[dict[str, Any]]:
+    """The ranking as plain rows: each member's total, its points per top-level group, its rank,
+    the gap to the leader, the tie note, and what the rank proposes it for (the cluster year says
+    how many leading units go for a flag and how many runners-up for a certificate)."""
+    cy = table.cluster_year
+    groups = [c for c in outcome.table.criteria if c.kind == "group"]
+    rows = []
+    for row in outcome.ranked:
+        proposal = ""
+        if row.rank <= cy.leaders:
+            proposal = "flag"
+        elif row.rank <= cy.leaders + cy.runners_up:
+            proposal = "certificate"
+        rows.append(
+            {
+                "org_id": row.result.member.pk,
+                "name": row.result.member.name,
+                "rank": row.rank,
+                "total": str(engine.cents(row.result.total)),
+                "bonus": str(engine.cents(row.result.bonus)),
+                "penalty": str(engine.cents(row.result.penalty)),
+                "gap": str(row.gap),
+                "note": row.note,
+                "groups": {
+                    g.code: str(engine.cents(row.result.points.get(g.code) or Decimal(0)))
+                    for g in groups
+                },
+                "proposal": proposal,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def results_publish(*, actor: Any, table: ScoringTable) -> ScoringTable:
+    """Publish the results once every member's sheet is settled: the ranking is kept as it was
+    published (read-only from then on) and the publication audited."""
+    table = (
+        ScoringTable.objects.select_for_update()
+        .select_related("cluster_year__cluster")
+        .get(pk=table.pk)
+    )
+    if table.status != TableStatus.LOCKED:
+        raise DomainError(_("Results are published from the locked table of the year."))
+    if table.results_published_at is not None:
+        raise DomainError(_("The results are already published."))
+    outcome = results(table)
+    if outcome.unsettled:
+        raise DomainError(
+            _("Every member's sheet must be settled first. Not yet: %(names)s.")
+            % {"names": ", ".join(o.name for o in outcome.unsettled)}
+        )
+    rows = outcome_rows(table, outcome)
+    table.results = {
+        "groups": [
+            {"code": c.code, "text": c.text, "max": str(c.max_points)}
+            for c in outcome.table.criteria
+            if c.kind == "group"
+        ],
+        "rows": rows,
+        "leaders": table.cluster_year.leaders,
+        "runners_up": table.cluster_year.runners_up,
+    }
+    table.results_published_at = timezone.now()
+    table.save(update_fields=["results", "results_published_at"])
+    _audit(
+        actor,
+        "scoring.results.published",
+        table,
+        table,
+        ranking=[None, [[r["rank"], r["org_id"], r["total"]] for r in rows]],
+    )
+    return table

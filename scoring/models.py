@@ -79,6 +79,8 @@ class ScoringTable(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    results = models.JSONField(_("published results"), null=True, blank=True)
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["cluster_year", "-version"]

@@ -269,6 +269,8 @@ def table_amend(
     table = ScoringTable.objects.select_for_update().get(pk=table.pk)
     if table.status not in (TableStatus.PUBLISHED, TableStatus.LOCKED):
         raise DomainError(_("Only a published or locked table is amended; edit the draft."))
+    if table.results_published_at is not None:
+        raise DomainError(_("The results are published: the table no longer changes."))
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for the amendment."), field="reason")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -11,10 +12,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.errors import DomainError
+from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from orgs.models import Org
 from scoring import assessment, tabular
 from scoring.models import Evidence, Mark, ScoringTable, Sheet, SheetStatus, Stage, TableStatus
@@ -388,5 +391,102 @@ def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
             "members": members,
             "conflicts": table.conflicts.select_related("reviewer", "reviewee"),
             "outcome": outcome,
+        },
+    )
+
+
+PROPOSALS = {
+    "flag": gettext_lazy("proposed for the emulation flag"),
+    "certificate": gettext_lazy("proposed for a certificate of merit"),
+}
+
+
+def _group_value(code: str) -> Any:
+    def value(row: dict[str, Any]) -> Decimal:
+        return Decimal(row["groups"][code])
+
+    return value
+
+
+@login_required
+def results_page(request: HttpRequest, table_id: int) -> HttpResponseBase:
+    """Kết quả chấm điểm: totals, points per group, ranks, distance to the leader, the leading
+    units and runners-up, charts with their data tables, Excel; read-only once published."""
+    from scoring.views import _table
+
+    table = _table(request, table_id)
+    cy = table.cluster_year
+    may_run = permissions.can_run_cluster_year(request.user, cy) or permissions.can(
+        request.user, "cluster.manage", cy.cluster
+    )
+    if request.method == "POST":
+        if not may_run:
+            raise PermissionDenied("scoring.results.publish")
+        try:
+            assessment.results_publish(actor=request.user, table=table)
+            messages.success(request, _("The results are published."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("scoring:results", table_id=table.pk)
+    if table.results is not None:
+        data = table.results
+        unsettled: list[Org] = []
+    else:
+        # Before publication only the secretariat and the organising council see the ranking.
+        if table.status != TableStatus.LOCKED or not may_run:
+            raise Http404
+        outcome = assessment.results(table)
+        data = {
+            "groups": [
+                {"code": c.code, "text": c.text, "max": str(c.max_points)}
+                for c in outcome.table.criteria
+                if c.kind == "group"
+            ],
+            "rows": assessment.outcome_rows(table, outcome),
+        }
+        unsettled = outcome.unsettled
+    if request.GET.get("format") == "xlsx":
+        columns = [
+            XlsxColumn(_("Rank"), lambda r: r["rank"], 8),
+            XlsxColumn(_("Member unit"), lambda r: r["name"], 36),
+            *[
+                XlsxColumn(f"{g['code']}. {g['text']}", _group_value(g["code"]), 14)
+                for g in data["groups"]
+            ],
+            XlsxColumn(_("Bonus points"), lambda r: Decimal(r["bonus"]), 10),
+            XlsxColumn(_("Penalty points"), lambda r: Decimal(r["penalty"]), 10),
+            XlsxColumn(_("Total"), lambda r: Decimal(r["total"]), 10),
+            XlsxColumn(_("Behind the leader"), lambda r: Decimal(r["gap"]), 10),
+            XlsxColumn(_("Proposal"), lambda r: str(PROPOSALS.get(r["proposal"], "")), 30),
+            XlsxColumn(_("Tie"), lambda r: r["note"], 40),
+        ]
+        content = workbook_bytes(
+            title=_("Results %(y)s") % {"y": cy.year}, columns=columns, rows=data["rows"]
+        )
+        return xlsx_response(f"ket-qua-cham-diem-{cy.year}.xlsx", content)
+    chart = {
+        "labels": [r["name"] for r in data["rows"]],
+        "totals": [float(r["total"]) for r in data["rows"]],
+        "groups": [
+            {
+                "label": f"{g['code']}. {g['text']}",
+                "values": [float(r["groups"][g["code"]]) for r in data["rows"]],
+            }
+            for g in data["groups"]
+        ],
+        "total_label": str(_("Total")),
+    }
+    return render(
+        request,
+        "scoring/results.html",
+        {
+            "table": table,
+            "cy": cy,
+            "cluster": cy.cluster,
+            "data": data,
+            "chart": chart,
+            "unsettled": unsettled,
+            "proposals": PROPOSALS,
+            "may_publish": may_run and table.results is None and not unsettled and data["rows"],
         },
     )

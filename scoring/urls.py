@@ -27,4 +27,5 @@ urlpatterns += [
     path("sheets/<int:sheet_id>/explain/", sheet_views.sheet_explain, name="sheet-explain"),
     path("sheets/<int:sheet_id>/step/", sheet_views.sheet_step, name="sheet-step"),
     path("tables/<int:table_id>/crosscheck/", sheet_views.crosscheck_page, name="crosscheck"),
+    path("tables/<int:table_id>/results/", sheet_views.results_page, name="results"),
 ]
