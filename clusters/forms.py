@@ -75,6 +75,15 @@ class HeadForm(forms.Form):
         self.fields["deputy"].choices = [("", "—"), *choices]  # type: ignore[attr-defined]
 
 
+class OutcomesForm(forms.Form):
+    leaders = forms.IntegerField(
+        label=_("Leading units proposed for a flag"), min_value=0, max_value=20
+    )
+    runners_up = forms.IntegerField(
+        label=_("Runners-up proposed for a certificate of merit"), min_value=0, max_value=20
+    )
+
+
 class FlagForm(forms.Form):
     day = forms.DateField(label=_("Handover date"), widget=VnDateInput())
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

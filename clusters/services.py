@@ -252,6 +252,35 @@ def cluster_year_set_head(
 
 
 @transaction.atomic
+def cluster_year_set_outcomes(
+    *, actor: Any, cluster_year: ClusterYear, leaders: int, runners_up: int
+) -> ClusterYear:
+    """How many leading units the year proposes for a flag and how many runners-up for a
+    certificate of merit (seed 002: the first for the Government flag, the second for the Prime
+    Minister's certificate)."""
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    members = cluster_year.members.count()
+    if leaders < 0 or runners_up < 0:
+        raise DomainError(_("The numbers cannot be negative."), field="leaders")
+    if leaders + runners_up > members:
+        raise DomainError(
+            _("The cluster has %(n)s members this year: at most %(n)s proposals.") % {"n": members},
+            field="leaders",
+        )
+    before = [cluster_year.leaders, cluster_year.runners_up]
+    cluster_year.leaders, cluster_year.runners_up = leaders, runners_up
+    cluster_year.save(update_fields=["leaders", "runners_up"])
+    audit_log(
+        actor=actor,
+        action="clusters.year.outcomes_set",
+        obj=cluster_year,
+        org_id=cluster_year.cluster.organiser_id,
+        changes={"leaders": [before[0], leaders], "runners_up": [before[1], runners_up]},
+    )
+    return cluster_year
+
+
+@transaction.atomic
 def cluster_year_hand_over_flag(
     *, actor: Any, cluster_year: ClusterYear, day: dt.date, note: str = ""
 ) -> ClusterYear:

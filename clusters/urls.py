@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/years/<int:year>/members/", views.year_members, name="year-members"),
     path("<int:pk>/years/<int:year>/head/", views.year_head, name="year-head"),
     path("<int:pk>/years/<int:year>/flag/", views.year_flag, name="year-flag"),
+    path("<int:pk>/years/<int:year>/outcomes/", views.year_outcomes, name="year-outcomes"),
     path("<int:pk>/years/<int:year>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),

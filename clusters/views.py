@@ -20,6 +20,7 @@ from clusters.forms import (
     MeetingForm,
     MembersForm,
     MinutesForm,
+    OutcomesForm,
     YearOpenWithHeadForm,
     parse_codes,
 )
@@ -231,6 +232,10 @@ def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any)
         "members_form": forms.get("members_form")
         or MembersForm(initial={"member_codes": "\n".join(m.org.code for m in members)}),
         "flag_form": forms.get("flag_form") or FlagForm(),
+        "outcomes_form": forms.get("outcomes_form")
+        or OutcomesForm(
+            initial={"leaders": cluster_year.leaders, "runners_up": cluster_year.runners_up}
+        ),
     }
 
 
@@ -331,6 +336,31 @@ def year_head(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             _form_error(form, exc)
     return render(
         request, "clusters/year_detail.html", _year_context(request, cluster_year, head_form=form)
+    )
+
+
+@login_required
+@require_POST
+def year_outcomes(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    cluster_year = _year(request, pk, year)
+    _require_run(request, cluster_year)
+    form = OutcomesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cluster_year_set_outcomes(
+                actor=request.user,
+                cluster_year=cluster_year,
+                leaders=form.cleaned_data["leaders"],
+                runners_up=form.cleaned_data["runners_up"],
+            )
+            messages.success(request, _("Saved."))
+            return redirect("clusters:year-detail", pk=pk, year=year)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(
+        request,
+        "clusters/year_detail.html",
+        _year_context(request, cluster_year, outcomes_form=form),
     )
 
 

@@ -16,6 +16,7 @@ ACTIONS = {
     "clusters.year.members_changed": _("changed the members"),
     "clusters.year.head_appointed": _("appointed the head and deputy"),
     "clusters.year.flag_handed_over": _("recorded the rotating flag's handover"),
+    "clusters.year.outcomes_set": _("set how many units are proposed for a flag and a certificate"),
     "clusters.meeting.recorded": _("recorded a meeting"),
     "clusters.meeting.minutes_attached": _("attached the minutes of a meeting"),
     "clusters.covenant.created": _("drafted the covenant"),
