@@ -572,7 +572,7 @@ def outcome_rows(table: ScoringTable, outcome: Results) -> list[dict[str, Any]]:
     the gap to the leader, the tie note, and what the rank proposes it for (the cluster year says
     how many leading units go for a flag and how many runners-up for a certificate)."""
     cy = table.cluster_year
-    groups = [c for c in outcome.table.criteria if c.kind == "group"]
+    groups = list(outcome.table.criteria)  # every top-level criterion: the row adds up
     rows = []
     for row in outcome.ranked:
         proposal = ""
@@ -600,6 +600,14 @@ def outcome_rows(table: ScoringTable, outcome: Results) -> list[dict[str, Any]]:
     return rows
 
 
+def top_level(spec: engine.Table) -> list[dict[str, str]]:
+    """The table's top-level criteria (groups, single criteria, bonus, penalty) as columns."""
+    return [
+        {"code": c.code, "text": c.text, "max": str(c.max_points), "kind": c.kind}
+        for c in spec.criteria
+    ]
+
+
 @transaction.atomic
 def results_publish(*, actor: Any, table: ScoringTable) -> ScoringTable:
     """Publish the results once every member's sheet is settled: the ranking is kept as it was
@@ -621,11 +629,7 @@ def results_publish(*, actor: Any, table: ScoringTable) -> ScoringTable:
         )
     rows = outcome_rows(table, outcome)
     table.results = {
-        "groups": [
-            {"code": c.code, "text": c.text, "max": str(c.max_points)}
-            for c in outcome.table.criteria
-            if c.kind == "group"
-        ],
+        "groups": top_level(outcome.table),
         "rows": rows,
         "leaders": table.cluster_year.leaders,
         "runners_up": table.cluster_year.runners_up,

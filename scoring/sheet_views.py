@@ -127,6 +127,9 @@ def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
                 **row,
                 "reviews": list(reviews.get(row["c"].code, {}).values()),
                 "disputed": row["c"].code in disputed,
+                "explanation": next(
+                    (m for m in reversed(row["history"]) if m.stage == Stage.EXPLANATION), None
+                ),
             }
             for row in _rows(sheet)
         ],
@@ -437,11 +440,7 @@ def results_page(request: HttpRequest, table_id: int) -> HttpResponseBase:
             raise Http404
         outcome = assessment.results(table)
         data = {
-            "groups": [
-                {"code": c.code, "text": c.text, "max": str(c.max_points)}
-                for c in outcome.table.criteria
-                if c.kind == "group"
-            ],
+            "groups": assessment.top_level(outcome.table),
             "rows": assessment.outcome_rows(table, outcome),
         }
         unsettled = outcome.unsettled
@@ -453,8 +452,6 @@ def results_page(request: HttpRequest, table_id: int) -> HttpResponseBase:
                 XlsxColumn(f"{g['code']}. {g['text']}", _group_value(g["code"]), 14)
                 for g in data["groups"]
             ],
-            XlsxColumn(_("Bonus points"), lambda r: Decimal(r["bonus"]), 10),
-            XlsxColumn(_("Penalty points"), lambda r: Decimal(r["penalty"]), 10),
             XlsxColumn(_("Total"), lambda r: Decimal(r["total"]), 10),
             XlsxColumn(_("Behind the leader"), lambda r: Decimal(r["gap"]), 10),
             XlsxColumn(_("Proposal"), lambda r: str(PROPOSALS.get(r["proposal"], "")), 30),
@@ -473,6 +470,7 @@ def results_page(request: HttpRequest, table_id: int) -> HttpResponseBase:
                 "values": [float(r["groups"][g["code"]]) for r in data["rows"]],
             }
             for g in data["groups"]
+            if g.get("kind", "group") == "group"
         ],
         "total_label": str(_("Total")),
     }

@@ -49,14 +49,15 @@ def kind_of(value: Any) -> str | None:
 
 
 def _number(value: Any) -> str | None:
+    """A number from a cell or a form, written the interface's way (1.234,5 or 1234,5; a dot
+    followed by three digits groups thousands) → "1234.5"."""
     if value is None or str(value).strip() == "":
         return None
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    text = str(value).strip().replace(" ", "")
-    if "," in text:  # 1.234,5 as Vietnamese write it
-        text = text.replace(".", "").replace(",", ".")
-    return text
+    from django.utils.formats import sanitize_separators
+
+    return str(sanitize_separators(str(value).strip().replace(" ", "").replace("\u00a0", "")))
 
 
 def rows_to_data(sheet: Sequence[Sequence[Any]]) -> tuple[list[dict[str, Any]], list[RowProblem]]:

@@ -165,8 +165,18 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
         if current is not None and current.status == TableStatus.LOCKED
         else []
     )
+    to_review = (
+        [
+            a.reviewee
+            for a in current.assignments.select_related("reviewer", "reviewee")
+            if permissions.can_act_for_member(request.user, a.reviewer)
+        ]
+        if current is not None and current.status == TableStatus.LOCKED
+        else []
+    )
     context = {
         "my_sheets": my_sheets,
+        "to_review": to_review,
         "cluster": cluster_year.cluster,
         "cy": cluster_year,
         "tables": tables,

@@ -4,6 +4,7 @@ submission."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,27 @@ def test_the_member_submits_only_a_complete_sheet(
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
     assert ScoringTable.objects.get().status == "locked"
+
+
+def test_numbers_are_read_as_the_page_writes_them(
+    client: Any, year: ClusterYear, province: Any
+) -> None:
+    """1.050 is one thousand and fifty (dots group thousands), 2,5 is two and a half."""
+    member = province("06")
+    browser = client_of(client, "daumoi.bk", "focal_point", member)
+    browser.get(sheet_url(year, member))
+    sheet = Sheet.objects.get(org=member)
+
+    browser.post(
+        reverse("scoring:sheet-save", args=[sheet.pk]),
+        {"code": "A1", "value": "1.050", "target": "1.000", "version": sheet.version},
+    )
+    browser.post(
+        reverse("scoring:sheet-save", args=[sheet.pk]),
+        {"code": "A2", "value": "2,5", "version": sheet.version + 1},
+    )
+
+    values = {m.code: (m.value, m.target) for m in Mark.objects.filter(sheet=sheet)}
+    assert values == {"A1": (1050, 1000), "A2": (Decimal("2.5"), None)}
+    page = browser.get(sheet_url(year, member)).content.decode()
+    assert 'value="1.050"' in page  # shown the same way, so saving it again keeps 1050
