@@ -5,12 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from clusters.models import Cluster
+from clusters.selectors import cluster_get
 from core import permissions
-from scoring import engine
+from scoring import assessment, engine
+from scoring.models import Sheet
+from scoring.sheet_views import _may_see
 
 router = Router(tags=["scoring"])
 
@@ -261,3 +265,126 @@ def preview(request: HttpRequest, body: PreviewIn) -> Any:
             for row in ranked
         ],
     }
+
+
+# --- sheets ---------------------------------------------------------------------------------------
+
+
+class MarkOut(Schema):
+    code: str
+    stage: str
+    reviewer_id: int | None
+    value: Decimal | None
+    target: Decimal | None
+    note: str
+    author: str | None
+    created_at: Any
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str | None:
+        return str(obj.author) if obj.author_id else None
+
+
+class SheetOut(Schema):
+    id: int
+    table_id: int
+    org_id: int
+    status: str
+    version: int = Field(
+        description="Send it back with a save: a save from an older version is refused (409)"
+    )
+    submitted_at: Any
+    disputed: list[str]
+    marks: list[MarkOut] = Field(
+        description="Every value ever entered, oldest first; the latest of a stage counts"
+    )
+
+
+class SaveIn(Schema):
+    code: str
+    value: str | None = Field(None, description="A number (actual, count, 1/0 for pass or fail)")
+    target: str | None = None
+    note: str = ""
+    version: int
+
+
+class StaleOut(Schema):
+    detail: str
+    version: int
+    current: MarkOut | None
+
+
+def _sheet_of(request: HttpRequest, sheet_id: int) -> Any:
+
+    sheet = (
+        Sheet.objects.select_related("table__cluster_year__cluster", "org")
+        .filter(pk=sheet_id)
+        .first()
+    )
+    if sheet is None:
+        raise Http404
+    try:
+        cluster_get(user=request.user, pk=sheet.table.cluster_year.cluster_id)
+    except Cluster.DoesNotExist as exc:
+        raise Http404 from exc
+    if not _may_see(request, sheet.table, sheet.org):
+        raise Http404
+    return sheet
+
+
+def _sheet_out(sheet: Any) -> dict[str, Any]:
+    sheet.refresh_from_db()
+    return {
+        "id": sheet.pk,
+        "table_id": sheet.table_id,
+        "org_id": sheet.org_id,
+        "status": sheet.status,
+        "version": sheet.version,
+        "submitted_at": sheet.submitted_at,
+        "disputed": assessment.disputed(sheet) if sheet.status != "draft" else [],
+        "marks": list(sheet.marks.select_related("author").order_by("created_at", "id")),
+    }
+
+
+@router.get(
+    "/scoring/sheets/{sheet_id}",
+    response=SheetOut,
+    summary="A member's scoring sheet, with every value entered",
+)
+def get_sheet(request: HttpRequest, sheet_id: int) -> Any:
+    return _sheet_out(_sheet_of(request, sheet_id))
+
+
+@router.post(
+    "/scoring/sheets/{sheet_id}/self",
+    response={200: SheetOut, 409: StaleOut},
+    summary="The member saves one criterion of its self-assessment (optimistic: send the version)",
+)
+def save_self(request: HttpRequest, sheet_id: int, body: SaveIn) -> Any:
+    sheet = _sheet_of(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    try:
+        assessment.self_save(
+            actor=request.user,
+            sheet=sheet,
+            code=body.code,
+            value=body.value,
+            target=body.target,
+            note=body.note,
+            expected_version=body.version,
+        )
+    except assessment.StaleSave as exc:
+        return Status(409, {"detail": exc.message, "version": exc.version, "current": exc.current})
+    return _sheet_out(sheet)
+
+
+@router.post(
+    "/scoring/sheets/{sheet_id}/submit",
+    response=SheetOut,
+    summary="The member submits its self-assessment for the cross-check",
+)
+def submit_sheet(request: HttpRequest, sheet_id: int) -> Any:
+    sheet = _sheet_of(request, sheet_id)
+    permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    assessment.sheet_submit(actor=request.user, sheet=sheet)
+    return _sheet_out(sheet)
