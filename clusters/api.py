@@ -290,8 +290,7 @@ def register(request: HttpRequest, registration_id: int) -> Any:
 
 
 def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
-    if not permissions.can_run_cluster_year(request.user, cluster_year):
-        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+    permissions.require_run_cluster_year(request.user, cluster_year)
 
 
 @router.post(
@@ -342,16 +341,14 @@ class ReportRowOut(Schema):
 )
 def get_reports(request: HttpRequest, cluster_id: int, year: int) -> Any:
     cluster_year = _year(request, cluster_id, year)
-    oversee = permissions.can_run_cluster_year(request.user, cluster_year) or permissions.can(
-        request.user, "cluster.manage", cluster_year.cluster
-    )
+    oversee = permissions.can_run_cluster_year(request.user, cluster_year)
     rows = [
         row
         for row in reports.report_matrix(cluster_year)
         if oversee or permissions.can_act_for_member(request.user, row.org)
     ]
     if not rows and not oversee:
-        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+        permissions.require_run_cluster_year(request.user, cluster_year)
     return [
         {
             "org_id": row.org.pk,

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.formats import localize_input, sanitize_separators
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +20,7 @@ from core import permissions
 from core.codes import code_name
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
+from core.text import number_input, parse_number
 
 STEPS = [
     (CovenantStatus.DRAFT, _("Draft")),
@@ -249,16 +249,11 @@ def _target_initial(registration: Registration) -> list[dict[str, Any]]:
         {
             "name": t.name,
             "measure": t.measure,
-            "value": localize_input(t.value.normalize() if t.value % 1 else int(t.value)),
+            "value": number_input(t.value),
             "deadline": t.deadline,
         }
         for t in registration.targets.all()
     ]
-
-
-def parse_number(text: str) -> str:
-    """A number as typed in the interface's format (1.234,5 or 1234,5 or 1234.5) → "1234.5"."""
-    return str(sanitize_separators((text or "").strip().replace(" ", "").replace("\u00a0", "")))
 
 
 @login_required

@@ -46,7 +46,7 @@ class TargetInput:
 
     name: str
     measure: str
-    value: Decimal | str | int | float
+    value: Decimal | str | int | float | None
     deadline: dt.date | None = None
 
 

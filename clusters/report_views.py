@@ -11,19 +11,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import localize_input
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clusters import reports, rules, selectors
-from clusters.covenant_views import parse_number
 from clusters.forms import ExtensionForm, PeriodForm, SubmissionForm
 from clusters.models import ClusterYear, ReportingPeriod, Submission
 from clusters.views import _cluster, _form_error, _require_run, _year
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
+from core.text import number_input, parse_number
 from orgs.models import Org
 
 STATUS_LABELS = {
@@ -32,12 +31,6 @@ STATUS_LABELS = {
     rules.ReportStatus.MISSING: gettext_lazy("Missing, overdue"),
     rules.ReportStatus.PENDING: gettext_lazy("Not yet due"),
 }
-
-
-def _may_oversee(request: HttpRequest, cluster_year: ClusterYear) -> bool:
-    return permissions.can_run_cluster_year(request.user, cluster_year) or permissions.can(
-        request.user, "cluster.manage", cluster_year.cluster
-    )
 
 
 def _dashboard(request: HttpRequest, cluster_year: ClusterYear, **forms: Any) -> HttpResponse:
@@ -72,8 +65,7 @@ def _dashboard(request: HttpRequest, cluster_year: ClusterYear, **forms: Any) ->
 def reports_dashboard(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Bảng theo dõi báo cáo: who has submitted what, who is late."""
     cluster_year = _year(request, pk, year)
-    if not _may_oversee(request, cluster_year):
-        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+    permissions.require_run_cluster_year(request.user, cluster_year)
     if request.GET.get("format") == "xlsx":
         return _export(cluster_year, only_late=request.GET.get("late") == "1")
     return _dashboard(request, cluster_year)
@@ -198,13 +190,13 @@ def submission_page(request: HttpRequest, period_id: int, org_id: int) -> HttpRe
         raise Http404
     org: Org = member.org
     may_act = permissions.can_act_for_member(request.user, org)
-    if not may_act and not _may_oversee(request, cluster_year):
+    if not may_act and not permissions.can_run_cluster_year(request.user, cluster_year):
         permissions.require(request.user, "cluster.act_for_member", org)
     targets = reports.member_targets(cluster_year, org.pk)
     submission = Submission.objects.filter(period=period, org=org).first()
     actuals = {v.target_id: v.actual for v in period.actuals.filter(target__in=targets)}
     initial: dict[str, Any] = {
-        f"actual_{t.pk}": localize_input(actuals[t.pk]) for t in targets if t.pk in actuals
+        f"actual_{t.pk}": number_input(actuals[t.pk]) for t in targets if t.pk in actuals
     }
     if submission:
         initial["summary"] = submission.summary
@@ -267,7 +259,7 @@ def submission_file(request: HttpRequest, submission_id: int) -> HttpResponseBas
     _cluster(request, cluster_year.cluster_id)
     if not (
         permissions.can_act_for_member(request.user, submission.org)
-        or _may_oversee(request, cluster_year)
+        or permissions.can_run_cluster_year(request.user, cluster_year)
     ):
         raise Http404
     return FileResponse(

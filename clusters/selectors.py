@@ -171,6 +171,7 @@ def current_years(orgs: QuerySet[Any], limit: int = 20) -> list[ClusterYear]:
         ClusterYear.objects.filter(Q(members__org__in=orgs) | Q(head__in=orgs))
         .filter(pk=Subquery(latest))
         .select_related("cluster", "head")
+        .prefetch_related(Prefetch("members", queryset=ClusterMember.objects.select_related("org")))
         .distinct()
         .order_by("cluster__name")[:limit]
     )
@@ -184,12 +185,16 @@ def cluster_tasks(*, user: Any, today: dt.date) -> list[dict[str, Any]]:
 
     if permissions.sees_everything(user, "cluster.view"):
         return []
-    member_orgs = permissions.visible_orgs(user, "cluster.act_for_member")
     tasks: list[dict[str, Any]] = []
-    for cy in current_years(member_orgs | permissions.visible_orgs(user, "cluster.view")):
+    for cy in current_years(permissions.visible_orgs(user, "cluster.view")):
         runs = permissions.can_run_cluster_year(user, cy)
+        acts_for = {
+            m.org_id for m in cy.members.all() if permissions.can_act_for_member(user, m.org)
+        }
+        if not runs and not acts_for:
+            continue  # a viewer of the cluster: nothing waits for them, no need to look further
         rows = report_matrix(cy, today)
-        mine = [r for r in rows if permissions.can_act_for_member(user, r.org)]
+        mine = [r for r in rows if r.org.pk in acts_for]
         registrations = {
             r.org_id: r
             for r in Registration.objects.filter(

@@ -214,8 +214,6 @@ def _year_context(request: HttpRequest, cluster_year: ClusterYear, **forms: Any)
         "cy": cluster_year,
         "members": members,
         "may_run": may_run,
-        "may_oversee": may_run
-        or permissions.can(request.user, "cluster.manage", cluster_year.cluster),
         "covenant": Covenant.objects.filter(cluster_year=cluster_year).first(),
         "periods": list(cluster_year.periods.all()),
         "my_units": _my_units(request, cluster_year, members),
@@ -279,8 +277,7 @@ def year_detail(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
-    if not permissions.can_run_cluster_year(request.user, cluster_year):
-        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
+    permissions.require_run_cluster_year(request.user, cluster_year)
 
 
 @login_required
@@ -451,7 +448,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = MinutesForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not may_run:
-            permissions.require(request.user, "cluster.manage", meeting.cluster_year.cluster)
+            permissions.require_run_cluster_year(request.user, meeting.cluster_year)
         if form.is_valid():
             try:
                 services.meeting_attach_minutes(

@@ -171,6 +171,12 @@ def can_run_cluster_year(user: Any, cluster_year: Any) -> bool:
     return bool(CLUSTER_SECRETARIAT & _reach(user).roles_for_path(cluster_year.head.path))
 
 
+def require_run_cluster_year(user: Any, cluster_year: Any) -> None:
+    """Raise PermissionDenied (403) unless the user may run the cluster year."""
+    if not can_run_cluster_year(user, cluster_year):
+        raise PermissionDenied("cluster.manage")
+
+
 def can_act_for_member(user: Any, org: Any) -> bool:
     """Whether the user may act for a member unit in its cluster: its registration under the
     covenant and its reports. The unit's own focal points and officers (and those who keep its

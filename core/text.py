@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from decimal import Decimal
 
 _SPACES = re.compile(r"\s+")
 
@@ -24,3 +25,24 @@ def normalize_name(text: str | None) -> str:
     if not text:
         return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def parse_number(value: object) -> str | None:
+    """A number as typed in the interface's format (1.234,5 · 1234,5 · 1234.5; a dot followed by
+    three digits groups thousands) or read from a cell → "1234.5"; None when empty. Whether it is
+    a valid number is for the caller to check."""
+    from django.utils.formats import sanitize_separators
+
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value) if isinstance(value, float) else str(value)
+    return str(sanitize_separators(str(value).strip().replace(" ", "").replace("\u00a0", "")))
+
+
+def number_input(value: Decimal) -> str:
+    """A stored decimal as a form shows it, so that saving it again gives the same value
+    (Decimal("1050.00") → "1.050", Decimal("2.50") → "2,5")."""
+    from django.utils.formats import localize_input
+
+    return str(localize_input(value.normalize() if value % 1 else int(value)))

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
+from core.text import number_input, parse_number
 from orgs.models import Org
-from scoring import assessment, tabular
+from scoring import assessment
 from scoring.models import Evidence, Mark, ScoringTable, Sheet, SheetStatus, Stage, TableStatus
 from scoring.services import engine_table
 from scoring.views import _year
@@ -48,9 +49,7 @@ def _may_see(request: HttpRequest, table: ScoringTable, org: Org) -> bool:
     """The member itself, its assigned reviewers, the secretariat and the organising council."""
     if permissions.can_act_for_member(request.user, org):
         return True
-    if permissions.can_run_cluster_year(request.user, table.cluster_year) or permissions.can(
-        request.user, "cluster.manage", table.cluster_year.cluster
-    ):
+    if permissions.can_run_cluster_year(request.user, table.cluster_year):
         return True
     reviewers = Org.objects.filter(
         pk__in=table.assignments.filter(reviewee=org).values("reviewer_id")
@@ -78,21 +77,13 @@ def _rows(sheet: Sheet) -> list[dict[str, Any]]:
             {
                 "c": criterion,
                 "mark": mark,
-                "value": "" if mark is None or mark.value is None else tabular_number(mark.value),
-                "target": ""
-                if mark is None or mark.target is None
-                else tabular_number(mark.target),
+                "value": "" if mark is None or mark.value is None else number_input(mark.value),
+                "target": "" if mark is None or mark.target is None else number_input(mark.target),
                 "history": history.get(criterion.code, []),
                 "evidence": evidence.get(criterion.code, []),
             }
         )
     return rows
-
-
-def tabular_number(value: Any) -> str:
-    from django.utils.formats import localize_input
-
-    return str(localize_input(value.normalize() if value % 1 else int(value)))
 
 
 @login_required
@@ -116,7 +107,7 @@ def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
         "reviews": reviews,
         "disputed": disputed,
         "explaining": may_act and sheet.status == SheetStatus.EXPLAINING,
-        "may_settle": _may_settle(request, sheet)
+        "may_settle": permissions.can_run_cluster_year(request.user, sheet.table.cluster_year)
         and sheet.status in (SheetStatus.SUBMITTED, SheetStatus.EXPLAINING),
         "sheet": sheet,
         "table": sheet.table,
@@ -161,17 +152,24 @@ def sheet_save(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """Save one criterion's self-assessed value (the page's version guards concurrent saves)."""
     sheet = _sheet(request, sheet_id)
     permissions.require(request.user, "cluster.act_for_member", sheet.org)
+    return _save_mark(request, sheet, assessment.self_save)
+
+
+def _save_mark(request: HttpRequest, sheet: Sheet, save: Any, **extra: Any) -> HttpResponse:
+    """Save one criterion's value from the posted form (value, target, note and the page's
+    version, which guards concurrent saves); say what happened; back to the criterion."""
     code = request.POST.get("code", "")
-    version_text = request.POST.get("version", "")
+    version = request.POST.get("version", "")
     try:
-        assessment.self_save(
+        save(
             actor=request.user,
             sheet=sheet,
             code=code,
-            value=tabular._number(request.POST.get("value", "")),
-            target=tabular._number(request.POST.get("target", "")),
+            value=parse_number(request.POST.get("value", "")),
+            target=parse_number(request.POST.get("target", "")),
             note=request.POST.get("note", ""),
-            expected_version=int(version_text) if version_text.isdigit() else None,
+            expected_version=int(version) if version.isdigit() else None,
+            **extra,
         )
         messages.success(request, _("%(code)s saved.") % {"code": code})
     except assessment.StaleSave as exc:
@@ -240,43 +238,18 @@ def _reviewers_for(request: HttpRequest, sheet: Sheet) -> list[Org]:
     return [r for r in reviewers if permissions.can_act_for_member(request.user, r)]
 
 
-def _may_settle(request: HttpRequest, sheet: Sheet) -> bool:
-    cy = sheet.table.cluster_year
-    return permissions.can_run_cluster_year(request.user, cy) or permissions.can(
-        request.user, "cluster.manage", cy.cluster
-    )
-
-
 @login_required
 @require_POST
 def sheet_review(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """An assigned reviewer's value for one criterion."""
     sheet = _sheet(request, sheet_id)
-    code = request.POST.get("code", "")
     reviewer = next(
         (r for r in _reviewers_for(request, sheet) if str(r.pk) == request.POST.get("reviewer")),
         None,
     )
     if reviewer is None:
         raise PermissionDenied("scoring.review")
-    version_text = request.POST.get("version", "")
-    try:
-        assessment.review_save(
-            actor=request.user,
-            sheet=sheet,
-            reviewer=reviewer,
-            code=code,
-            value=tabular._number(request.POST.get("value", "")),
-            target=tabular._number(request.POST.get("target", "")),
-            note=request.POST.get("note", ""),
-            expected_version=int(version_text) if version_text.isdigit() else None,
-        )
-        messages.success(request, _("%(code)s saved.") % {"code": code})
-    except assessment.StaleSave as exc:
-        messages.warning(request, exc.message)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_sheet_url(sheet) + f"#c-{code}")
+    return _save_mark(request, sheet, assessment.review_save, reviewer=reviewer)
 
 
 @login_required
@@ -285,24 +258,7 @@ def sheet_explain(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """The member's explanation of a disputed criterion."""
     sheet = _sheet(request, sheet_id)
     permissions.require(request.user, "cluster.act_for_member", sheet.org)
-    code = request.POST.get("code", "")
-    version_text = request.POST.get("version", "")
-    try:
-        assessment.explain_save(
-            actor=request.user,
-            sheet=sheet,
-            code=code,
-            note=request.POST.get("note", ""),
-            value=tabular._number(request.POST.get("value", "")),
-            target=tabular._number(request.POST.get("target", "")),
-            expected_version=int(version_text) if version_text.isdigit() else None,
-        )
-        messages.success(request, _("%(code)s saved.") % {"code": code})
-    except assessment.StaleSave as exc:
-        messages.warning(request, exc.message)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_sheet_url(sheet) + f"#c-{code}")
+    return _save_mark(request, sheet, assessment.explain_save)
 
 
 @login_required
@@ -310,7 +266,7 @@ def sheet_explain(request: HttpRequest, sheet_id: int) -> HttpResponse:
 def sheet_step(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """The secretariat asks for explanations, or settles the sheet (final review) and locks it."""
     sheet = _sheet(request, sheet_id)
-    if not _may_settle(request, sheet):
+    if not permissions.can_run_cluster_year(request.user, sheet.table.cluster_year):
         raise PermissionDenied("scoring.settle")
     try:
         if request.POST.get("action") == "explanations":
@@ -319,7 +275,7 @@ def sheet_step(request: HttpRequest, sheet_id: int) -> HttpResponse:
         else:
             settlements = {
                 code: (
-                    tabular._number(request.POST.get(f"final_{code}", "")),
+                    parse_number(request.POST.get(f"final_{code}", "")),
                     request.POST.get(f"why_{code}", ""),
                 )
                 for code in assessment.disputed(sheet)
@@ -339,11 +295,7 @@ def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
 
     table = _table(request, table_id)
     cy = table.cluster_year
-    may_run = permissions.can_run_cluster_year(request.user, cy) or permissions.can(
-        request.user, "cluster.manage", cy.cluster
-    )
-    if not may_run:
-        permissions.require(request.user, "cluster.manage", cy.cluster)
+    permissions.require_run_cluster_year(request.user, cy)
     members = [m.org for m in cy.members.select_related("org")]
     if request.method == "POST" and table.status == TableStatus.LOCKED:
         action = request.POST.get("action")
@@ -419,9 +371,7 @@ def results_page(request: HttpRequest, table_id: int) -> HttpResponseBase:
 
     table = _table(request, table_id)
     cy = table.cluster_year
-    may_run = permissions.can_run_cluster_year(request.user, cy) or permissions.can(
-        request.user, "cluster.manage", cy.cluster
-    )
+    may_run = permissions.can_run_cluster_year(request.user, cy)
     if request.method == "POST":
         if not may_run:
             raise PermissionDenied("scoring.results.publish")

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.text import fold
+from core.text import fold, parse_number
 from imports.rules import Column, RowProblem, cell_text, is_blank, match_headers
 from scoring.models import CriterionKind
 
@@ -46,18 +46,6 @@ def kind_of(value: Any) -> str | None:
                 if text == fold(str(label)):
                     return str(code)
     return None
-
-
-def _number(value: Any) -> str | None:
-    """A number from a cell or a form, written the interface's way (1.234,5 or 1234,5; a dot
-    followed by three digits groups thousands) → "1234.5"."""
-    if value is None or str(value).strip() == "":
-        return None
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
-    from django.utils.formats import sanitize_separators
-
-    return str(sanitize_separators(str(value).strip().replace(" ", "").replace("\u00a0", "")))
 
 
 def rows_to_data(sheet: Sequence[Sequence[Any]]) -> tuple[list[dict[str, Any]], list[RowProblem]]:
@@ -99,7 +87,7 @@ def rows_to_data(sheet: Sequence[Sequence[Any]]) -> tuple[list[dict[str, Any]], 
             "evidence": cell_text(cell("evidence")),
         }
         for key in NUMBERS:
-            value = _number(cell(key))
+            value = parse_number(cell(key))
             if value is not None:
                 item[key] = value
         if kind == "group":

@@ -20,9 +20,10 @@ from clusters.models import Cluster, ClusterYear
 from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
+from core.text import parse_number
 from imports.services import check_upload, read_rows
 from scoring import engine, services, tabular
-from scoring.models import Aggregation, ScoringTable, TableStatus
+from scoring.models import Aggregation, CriterionKind, ScoringTable, TableStatus
 from scoring.starter import STARTER
 
 
@@ -89,11 +90,6 @@ def _table(request: HttpRequest, table_id: int) -> ScoringTable:
     return table
 
 
-def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
-    if not permissions.can_run_cluster_year(request.user, cluster_year):
-        permissions.require(request.user, "cluster.manage", cluster_year.cluster)
-
-
 def _settings_initial(table: ScoringTable) -> dict[str, Any]:
     return {
         "title": table.title,
@@ -138,9 +134,7 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
         .order_by("-version")
     )
     current = next((t for t in tables if t.status != TableStatus.SUPERSEDED), None)
-    may_run = permissions.can_run_cluster_year(request.user, cluster_year) or permissions.can(
-        request.user, "cluster.manage", cluster_year.cluster
-    )
+    may_run = permissions.can_run_cluster_year(request.user, cluster_year)
     rows: list[dict[str, Any]] = []
     problems: list[engine.Problem] = []
     if current is not None:
@@ -183,7 +177,7 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
         "table": current,
         "rows": rows,
         "problems": problems,
-        "kinds": dict(engine_kind_labels()),
+        "kinds": dict(CriterionKind.choices),
         "may_run": may_run,
         "settings_form": SettingsForm(initial=_settings_initial(current)) if current else None,
         "amend_form": AmendForm(meetings=meetings, initial=_settings_initial(current))
@@ -197,12 +191,6 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
     return render(request, "scoring/table.html", context)
 
 
-def engine_kind_labels() -> list[tuple[str, str]]:
-    from scoring.models import CriterionKind
-
-    return [(str(k), str(label)) for k, label in CriterionKind.choices]
-
-
 @login_required
 def table_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Bảng chấm điểm of a cluster year."""
@@ -214,7 +202,7 @@ def table_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def table_start(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """Start the year's table: copy last year's, or begin from the sample structure."""
     cluster_year = _year(request, pk, year)
-    _require_run(request, cluster_year)
+    permissions.require_run_cluster_year(request.user, cluster_year)
     try:
         if request.POST.get("from") == "last_year":
             services.table_copy_last_year(actor=request.user, cluster_year=cluster_year)
@@ -236,7 +224,7 @@ def table_start(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def _step(request: HttpRequest, table_id: int, step: str) -> HttpResponse:
     table = _table(request, table_id)
     cluster_year = table.cluster_year
-    _require_run(request, cluster_year)
+    permissions.require_run_cluster_year(request.user, cluster_year)
     try:
         if step == "publish":
             services.table_publish(actor=request.user, table=table)
@@ -267,7 +255,7 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
     """Save the draft's settings and, when a sheet is uploaded, its criteria."""
     table = _table(request, table_id)
     cluster_year = table.cluster_year
-    _require_run(request, cluster_year)
+    permissions.require_run_cluster_year(request.user, cluster_year)
     form = SettingsForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -288,7 +276,7 @@ def table_amend(request: HttpRequest, table_id: int) -> HttpResponse:
     """Amend the published table (a new version) with the reason and the approving meeting."""
     table = _table(request, table_id)
     cluster_year = table.cluster_year
-    _require_run(request, cluster_year)
+    permissions.require_run_cluster_year(request.user, cluster_year)
     meetings = list(cluster_year.meetings.order_by("date"))
     form = AmendForm(request.POST, request.FILES, meetings=meetings)
     if form.is_valid():
@@ -318,7 +306,7 @@ def table_xlsx(request: HttpRequest, table_id: int) -> HttpResponse:
     """The table as the Excel sheet officers edit and upload again."""
     table = _table(request, table_id)
     rows = tabular.data_to_rows(services.table_data(table)["criteria"])
-    labels = dict(engine_kind_labels())
+    labels = dict(CriterionKind.choices)
     columns = []
     for column in tabular.COLUMNS:
         key = column.key
@@ -326,7 +314,7 @@ def table_xlsx(request: HttpRequest, table_id: int) -> HttpResponse:
         def value(row: dict[str, Any], key: str = key) -> Any:
             raw = row.get(key)
             if key == "kind":
-                return labels.get(str(raw), raw)
+                return str(labels.get(str(raw), raw))
             if key == "lower_is_better":
                 return "x" if raw else ""
             if key in tabular.NUMBERS:
@@ -359,7 +347,7 @@ def table_preview(request: HttpRequest, table_id: int) -> HttpResponse:
             try:
                 entries[criterion.code] = engine.read_entry(
                     criterion,
-                    {"value": tabular._number(raw), "target": tabular._number(target)},
+                    {"value": parse_number(raw), "target": parse_number(target)},
                 )
             except ValueError as exc:
                 errors[criterion.code] = str(exc)
@@ -388,6 +376,6 @@ def table_preview(request: HttpRequest, table_id: int) -> HttpResponse:
             "cluster": table.cluster_year.cluster,
             "rows": rows,
             "result": result,
-            "kinds": dict(engine_kind_labels()),
+            "kinds": dict(CriterionKind.choices),
         },
     )

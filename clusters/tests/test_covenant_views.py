@@ -1664,7 +1664,7 @@ def test_a_corrected_report_keeps_its_first_date_and_replaces_the_figures(
     )
 
     assert page.context["status"] == "on_time"
-    assert 'value="3.000,00"' in content(page)
+    assert 'value="3.000"' in content(page)  # as the registration form shows numbers
     assert response.status_code == 302
     submission = Submission.objects.get()
     assert submission.submitted_at == first_on
@@ -1925,10 +1925,10 @@ def test_the_year_page_shows_a_member_its_registration_and_reports(
     assert registration_url(mine[0]["registration"]) in content(member)
     assert submission_url(periods["half"], orgs["bac_kan"]) in content(member)
     assert submission_url(periods["half"], orgs["bac_giang"]) not in content(member)
-    assert member.context["may_oversee"] is False
+    assert member.context["may_run"] is False
     assert url("reports", cy) not in content(member)
     assert secretariat.context["my_units"] == []
-    assert secretariat.context["may_oversee"] is True
+    assert secretariat.context["may_run"] is True
     assert url("reports", cy) in content(secretariat)
 
 

@@ -130,3 +130,9 @@ def test_the_home_page_shows_the_card_to_the_focal_point(setting: Any, monkeypat
 
     assert 'id="cluster-tasks"' in page
     assert f"/clusters/periods/{setting['period'].pk}/members/{setting['b'].pk}/" in page
+
+
+def test_a_viewer_of_a_member_has_nothing_waiting(setting: Any) -> None:
+    viewer = make_user("xem.bg", "viewer", setting["head"])
+
+    assert cluster_tasks(user=viewer, today=TODAY) == []

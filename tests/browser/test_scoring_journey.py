@@ -158,12 +158,12 @@ def set_up() -> Journey:
 
 def settle_head_unit(journey: Journey) -> None:
     """The head unit's own sheet, filled, submitted and settled through the services."""
+    from core.text import parse_number
     from scoring.assessment import self_save, sheet_finalize, sheet_for, sheet_submit
-    from scoring.tabular import _number
 
     sheet = sheet_for(table=journey.table(), org=journey.head)
     for code, (value, target) in SELF_HEAD.items():
-        self_save(actor=None, sheet=sheet, code=code, value=_number(value), target=target)
+        self_save(actor=None, sheet=sheet, code=code, value=parse_number(value), target=target)
     sheet_finalize(actor=None, sheet=sheet_submit(actor=None, sheet=sheet))
 
 
