@@ -36,6 +36,7 @@ ACTIONS = {
     "scoring.table.published": _("published the scoring table"),
     "scoring.table.locked": _("locked the scoring table"),
     "scoring.table.amended": _("amended the scoring table"),
+    "scoring.table.due_set": _("set the date self-assessments are due"),
     "scoring.evidence.added": _("attached evidence"),
     "scoring.sheet.submitted": _("submitted the self-assessment"),
     "scoring.conflict.declared": _("declared a conflict of interest"),
@@ -88,6 +89,7 @@ EXTRA_FIELDS = {
     "role": _("role"),
     "org": _("organisation"),
     "members": _("members"),
+    "sheets": _("scoring sheets carried over"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.

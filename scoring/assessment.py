@@ -244,11 +244,20 @@ def sheet_submit(*, actor: Any, sheet: Sheet) -> Sheet:
 # --- cross-check ------------------------------------------------------------------------------
 
 
+def _cross_check_open(table: ScoringTable) -> None:
+    table = ScoringTable.objects.get(pk=table.pk)
+    if table.status != TableStatus.LOCKED:
+        raise DomainError(_("Reviewers are assigned once the table is locked and scoring is open."))
+    if table.results_published_at is not None:
+        raise DomainError(_("The results are published: the cross-check is over."))
+
+
 @transaction.atomic
 def conflict_declare(
     *, actor: Any, table: ScoringTable, reviewer: Org, reviewee: Org, reason: str
 ) -> Conflict:
     """Declare that `reviewer` must not review `reviewee`; an existing assignment is withdrawn."""
+    _cross_check_open(table)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for the conflict."), field="reason")
@@ -278,6 +287,7 @@ def conflict_declare(
 @transaction.atomic
 def assignment_add(*, actor: Any, table: ScoringTable, reviewer: Org, reviewee: Org) -> Assignment:
     """Assign a reviewing unit to a member: never the member itself, never across a conflict."""
+    _cross_check_open(table)
     if reviewer.pk == reviewee.pk:
         raise DomainError(_("A unit never reviews its own sheet."), field="reviewer")
     if not _is_member(table, reviewee):

@@ -1,7 +1,9 @@
-"""Writes to scoring tables: draft, copy last year's, publish, lock, amend. Each audited."""
+"""Writes to scoring tables: draft, copy last year's, publish, lock, amend, set the date
+self-assessments are due. Each audited."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,7 +17,7 @@ from core.audit import audit_log
 from core.errors import DomainError
 from core.text import normalize_name
 from scoring import engine
-from scoring.models import Criterion, ScoringTable, TableStatus
+from scoring.models import Criterion, ScoringTable, SheetStatus, TableStatus
 
 FIELDS = (
     "points_each",
@@ -271,6 +273,13 @@ def table_amend(
         raise DomainError(_("Only a published or locked table is amended; edit the draft."))
     if table.results_published_at is not None:
         raise DomainError(_("The results are published: the table no longer changes."))
+    if table.sheets.exclude(status=SheetStatus.DRAFT).exists():
+        raise DomainError(
+            _(
+                "Members have already submitted their self-assessments under this version: "
+                "it no longer changes."
+            )
+        )
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for the amendment."), field="reason")
@@ -298,8 +307,14 @@ def table_amend(
         published_at=timezone.now(),
         locked_at=timezone.now() if old_status == TableStatus.LOCKED else None,
         copied_from=table.copied_from,
+        self_due=table.self_due,
     )
     _store(amended, spec.criteria)
+    # Scoring already open: the members' draft sheets, the reviewers and the declared conflicts
+    # carry over to the new version (values of criteria the amendment removed stay on record).
+    carried = table.sheets.update(table=amended)
+    table.assignments.update(table=amended)
+    table.conflicts.update(table=amended)
     _audit(
         actor,
         "scoring.table.amended",
@@ -307,5 +322,32 @@ def table_amend(
         version=[table.version, amended.version],
         amendment_reason=[None, reason],
         amendment_meeting=[None, meeting.pk],
+        sheets=[None, carried],
     )
     return amended
+
+
+@transaction.atomic
+def table_set_due(*, actor: Any, table: ScoringTable, due: dt.date | None) -> ScoringTable:
+    """Set (or clear) the date self-assessments are due. A sheet sent after it is marked late."""
+    table = ScoringTable.objects.select_for_update().select_related("cluster_year").get(pk=table.pk)
+    if table.status == TableStatus.SUPERSEDED:
+        raise DomainError(_("This version is superseded; set the date on the current one."))
+    if table.results_published_at is not None:
+        raise DomainError(_("The results are published: the table no longer changes."))
+    year = table.cluster_year.year
+    if due is not None and not (year <= due.year <= year + 1):
+        raise DomainError(
+            _("The due date falls in %(y)s or early the next year.") % {"y": year}, field="due"
+        )
+    if due == table.self_due:
+        return table
+    old, table.self_due = table.self_due, due
+    table.save(update_fields=["self_due"])
+    _audit(
+        actor,
+        "scoring.table.due_set",
+        table,
+        self_due=[old.isoformat() if old else None, due.isoformat() if due else None],
+    )
+    return table

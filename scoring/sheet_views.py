@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from core.text import number_input, parse_number
 from orgs.models import Org
-from scoring import assessment
+from scoring import assessment, engine
 from scoring.models import Evidence, Mark, ScoringTable, Sheet, SheetStatus, Stage, TableStatus
 from scoring.services import engine_table
 from scoring.views import _year
@@ -57,7 +58,15 @@ def _may_see(request: HttpRequest, table: ScoringTable, org: Org) -> bool:
     return any(permissions.can_act_for_member(request.user, r) for r in reviewers)
 
 
-def _rows(sheet: Sheet) -> list[dict[str, Any]]:
+def _settled_result(sheet: Sheet) -> engine.MemberResult | None:
+    """The settled sheet's points per criterion and total (None until the sheet is settled)."""
+    if sheet.status != SheetStatus.FINAL:
+        return None
+    ranked = assessment.results(sheet.table).ranked
+    return next((r.result for r in ranked if r.result.member.pk == sheet.org_id), None)
+
+
+def _rows(sheet: Sheet, result: engine.MemberResult | None = None) -> list[dict[str, Any]]:
     spec = engine_table(sheet.table)
     own = assessment.self_values(sheet)
     history: dict[str, list[Mark]] = {}
@@ -70,13 +79,19 @@ def _rows(sheet: Sheet) -> list[dict[str, Any]]:
     evidence: dict[str, list[Evidence]] = {}
     for item in sheet.evidence.all():
         evidence.setdefault(item.code, []).append(item)
+    points = result.points if result else {}
     rows = []
     for criterion in spec.walk():
         mark = own.get(criterion.code)
+        settled = next(
+            (m for m in reversed(history.get(criterion.code, [])) if m.stage == Stage.FINAL), None
+        )
         rows.append(
             {
                 "c": criterion,
                 "mark": mark,
+                "final": settled,
+                "points": points.get(criterion.code),
                 "value": "" if mark is None or mark.value is None else number_input(mark.value),
                 "target": "" if mark is None or mark.target is None else number_input(mark.target),
                 "history": history.get(criterion.code, []),
@@ -97,13 +112,36 @@ def sheet_page(request: HttpRequest, pk: int, year: int, org_id: int) -> HttpRes
     return _render(request, sheet)
 
 
+def _review_form(reviewer: Org, mark: Mark | None) -> dict[str, Any]:
+    """A reviewer's form for one criterion, filled with the value it saved last."""
+    return {
+        "reviewer": reviewer,
+        "value": "" if mark is None or mark.value is None else number_input(mark.value),
+        "target": "" if mark is None or mark.target is None else number_input(mark.target),
+        "note": mark.note if mark else "",
+        "saved": mark is not None,
+    }
+
+
 def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
     may_act = permissions.can_act_for_member(request.user, sheet.org)
     reviewers = _reviewers_for(request, sheet) if sheet.status == SheetStatus.SUBMITTED else []
     reviews = assessment.review_values(sheet)
     disputed = assessment.disputed(sheet) if sheet.status != SheetStatus.DRAFT else []
+    leaves = [c.code for c in engine_table(sheet.table).leaves()]
+    result = _settled_result(sheet)
+    rows = _rows(sheet, result)
     context = {
+        "total": result.total if result else None,
         "reviewers": reviewers,
+        "review_progress": [
+            {
+                "reviewer": reviewer,
+                "saved": sum(1 for code in leaves if reviewer.pk in reviews.get(code, {})),
+                "total": len(leaves),
+            }
+            for reviewer in reviewers
+        ],
         "reviews": reviews,
         "disputed": disputed,
         "explaining": may_act and sheet.status == SheetStatus.EXPLAINING,
@@ -117,12 +155,16 @@ def _render(request: HttpRequest, sheet: Sheet, **extra: Any) -> HttpResponse:
             {
                 **row,
                 "reviews": list(reviews.get(row["c"].code, {}).values()),
+                "review_forms": [
+                    _review_form(reviewer, reviews.get(row["c"].code, {}).get(reviewer.pk))
+                    for reviewer in reviewers
+                ],
                 "disputed": row["c"].code in disputed,
                 "explanation": next(
                     (m for m in reversed(row["history"]) if m.stage == Stage.EXPLANATION), None
                 ),
             }
-            for row in _rows(sheet)
+            for row in rows
         ],
         "editable": may_act and sheet.status == SheetStatus.DRAFT,
         "may_act": may_act,
@@ -297,7 +339,7 @@ def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
     cy = table.cluster_year
     permissions.require_run_cluster_year(request.user, cy)
     members = [m.org for m in cy.members.select_related("org")]
-    if request.method == "POST" and table.status == TableStatus.LOCKED:
+    if request.method == "POST":
         action = request.POST.get("action")
         reviewee = next((m for m in members if str(m.pk) == request.POST.get("reviewee")), None)
         reviewer = Org.objects.filter(code=request.POST.get("reviewer", "").strip().upper()).first()
@@ -325,10 +367,16 @@ def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
     assignments: dict[int, list[Org]] = {}
     for a in table.assignments.select_related("reviewer"):
         assignments.setdefault(a.reviewee_id, []).append(a.reviewer)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "org": m,
             "sheet": sheets.get(m.pk),
+            "late": bool(
+                m.pk in sheets
+                and sheets[m.pk].submitted_at
+                and table.self_due
+                and timezone.localdate(sheets[m.pk].submitted_at) > table.self_due
+            ),
             "reviewers": assignments.get(m.pk, []),
             "disputed": assessment.disputed(sheets[m.pk]) if m.pk in sheets else [],
         }
@@ -345,6 +393,11 @@ def crosscheck_page(request: HttpRequest, table_id: int) -> HttpResponse:
             "rows": rows,
             "members": members,
             "conflicts": table.conflicts.select_related("reviewer", "reviewee"),
+            "may_assign": table.status == TableStatus.LOCKED
+            and table.results_published_at is None
+            and any(
+                m.pk not in sheets or sheets[m.pk].status != SheetStatus.FINAL for m in members
+            ),
             "outcome": outcome,
         },
     )

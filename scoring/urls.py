@@ -9,6 +9,7 @@ urlpatterns = [
     path("tables/<int:table_id>/edit/", views.table_edit, name="table-edit"),
     path("tables/<int:table_id>/publish/", views.table_publish, name="table-publish"),
     path("tables/<int:table_id>/lock/", views.table_lock, name="table-lock"),
+    path("tables/<int:table_id>/due/", views.table_due, name="table-due"),
     path("tables/<int:table_id>/amend/", views.table_amend, name="table-amend"),
     path("tables/<int:table_id>/xlsx/", views.table_xlsx, name="table-xlsx"),
     path("tables/<int:table_id>/preview/", views.table_preview, name="table-preview"),

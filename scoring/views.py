@@ -21,6 +21,7 @@ from core import permissions
 from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from core.text import parse_number
+from core.widgets import VnDateInput
 from imports.services import check_upload, read_rows
 from scoring import engine, services, tabular
 from scoring.models import Aggregation, CriterionKind, ScoringTable, TableStatus
@@ -65,6 +66,15 @@ class AmendForm(SettingsForm):
             ("", "—"),
             *[(m.pk, f"{m.get_kind_display()} {m.date:%d/%m/%Y}") for m in meetings],
         ]
+
+
+class DueForm(forms.Form):
+    due = forms.DateField(
+        label=gettext_lazy("Self-assessments due"),
+        required=False,
+        widget=VnDateInput(),
+        help_text=gettext_lazy("A sheet sent after this date is marked late. Empty: no date."),
+    )
 
 
 def _year(request: HttpRequest, pk: int, year: int) -> ClusterYear:
@@ -180,6 +190,7 @@ def _page(request: HttpRequest, cluster_year: ClusterYear, **extra: Any) -> Http
         "kinds": dict(CriterionKind.choices),
         "may_run": may_run,
         "settings_form": SettingsForm(initial=_settings_initial(current)) if current else None,
+        "due_form": DueForm(initial={"due": current.self_due}) if current else None,
         "amend_form": AmendForm(meetings=meetings, initial=_settings_initial(current))
         if current
         else None,
@@ -268,6 +279,24 @@ def table_edit(request: HttpRequest, table_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("file" if exc.field in ("file", "criteria") else None, exc.message)
     return _page(request, cluster_year, settings_form=form)
+
+
+@login_required
+@require_POST
+def table_due(request: HttpRequest, table_id: int) -> HttpResponse:
+    """Set the date the members' self-assessments are due."""
+    table = _table(request, table_id)
+    cluster_year = table.cluster_year
+    permissions.require_run_cluster_year(request.user, cluster_year)
+    form = DueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.table_set_due(actor=request.user, table=table, due=form.cleaned_data["due"])
+            messages.success(request, _("The due date of self-assessments is saved."))
+            return redirect("scoring:table", pk=cluster_year.cluster_id, year=cluster_year.year)
+        except DomainError as exc:
+            form.add_error("due", exc.message)
+    return _page(request, cluster_year, due_form=form)
 
 
 @login_required

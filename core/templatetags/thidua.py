@@ -119,3 +119,31 @@ def action_label(code: str) -> str:
     from core.audit_catalogue import describe
 
     return describe(code)
+
+
+@register.filter
+def vn_number(value: Any) -> str:
+    """A stored number as the interface writes it: 1.650 · 8,1 (no trailing zeros); — when empty."""
+    from decimal import Decimal, InvalidOperation
+
+    from core.text import number_input
+
+    if value is None or value == "":
+        return "—"
+    try:
+        return number_input(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+@register.filter
+def vn_points(value: Any) -> str:
+    """Points rounded half-up to hundredths, written as the interface writes numbers: 19,41."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return "—"
+    try:
+        return vn_number(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return str(value)

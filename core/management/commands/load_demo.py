@@ -94,11 +94,12 @@ class Command(BaseCommand):
         self._meetings(data["meetings"])
         created_covenants = self._covenants(data["covenants"])
         created_movements = load_movements()
-        self._scoring()
+        created_tables = self._scoring()
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
-            f"{created_covenants} covenant(s), {created_movements} movement(s) created"
+            f"{created_covenants} covenant(s), {created_movements} movement(s), "
+            f"{created_tables} scoring table(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
@@ -273,23 +274,12 @@ class Command(BaseCommand):
             created += 1
         return created
 
-    def _scoring(self) -> None:
-        """A clearly labelled demo scoring table for seed 004's 2017, published and locked, so the
-        members' sheets are open."""
-        from scoring.models import ScoringTable
-        from scoring.services import table_create, table_lock, table_publish
-        from scoring.starter import STARTER
+    def _scoring(self) -> int:
+        """Seed 004's 2016 as a full, clearly labelled scoring cycle (scoring/demo.py), and a
+        locked 2017 table copied from it so sheets are open to try."""
+        from scoring.demo import load as load_scoring
 
-        cluster_year = ClusterYear.objects.get(cluster__code="CTD-MNBG", year=2017)
-        if ScoringTable.objects.filter(cluster_year=cluster_year).exists():
-            return
-        table = table_create(
-            actor=None,
-            cluster_year=cluster_year,
-            title="Bảng chấm điểm thi đua năm 2017 (mẫu minh họa, không phải bảng thật của Cụm)",
-            data=STARTER,
-        )
-        table_lock(actor=None, table=table_publish(actor=None, table=table))
+        return load_scoring(demo_pdf)
 
     def _demo_reports(
         self, cluster_year: ClusterYear, spec: dict[str, Any], items: list[dict[str, Any]]
