@@ -51,7 +51,9 @@ def test_it_loads_the_four_seed_clusters_once(demo: dict[str, int]) -> None:
     assert sorted(Cluster.objects.values_list("code", flat=True)) == SEED_CLUSTERS
     assert cluster_counts() == demo
     assert demo["clusters"] == 4
-    assert "0 cluster(s), 0 covenant(s), 0 movement(s), 0 scoring table(s) created" in out.getvalue()
+    assert (
+        "0 cluster(s), 0 covenant(s), 0 movement(s), 0 scoring table(s) created" in out.getvalue()
+    )
 
 
 def test_it_records_the_years_of_each_seed_cluster(demo: dict[str, int]) -> None:
