@@ -51,10 +51,10 @@ def org_pk(code: str) -> int:
     return Org.objects.values_list("pk", flat=True).get(code=code)
 
 
-def scoring_table_pk() -> int:
+def scoring_table_pk(year: int = 2017) -> int:
     from scoring.models import ScoringTable
 
-    return ScoringTable.objects.values_list("pk", flat=True)[0]
+    return ScoringTable.objects.values_list("pk", flat=True).get(cluster_year__year=year)
 
 
 PAGES: list[tuple[str, Callable[[], str]]] = [
@@ -81,6 +81,11 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
         "scoring-sheet",
         lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2017/sheets/{org_pk('14')}/",
     ),
+    (
+        "scoring-sheet-settled",
+        lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2016/sheets/{org_pk('12')}/",
+    ),
+    ("scoring-results", lambda: f"/scoring/tables/{scoring_table_pk(2016)}/results/"),
 ]
 
 

@@ -29,7 +29,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from .conftest import DEMO_PASSWORD, MOBILE, new_context, vi
 
 SECRETARIAT = "thuky.caobang"  # secretariat of the head unit, Cao Bằng
-FOCAL_B = "daumoi.langson"  # focal point of Lạng Sơn, a member
+FOCAL_B = "daumoi.ls.hanhtrinh"  # focal point of Lạng Sơn, a member (not the demo account)
 FOCAL_C = "daumoi.quangninh"  # focal point of Quảng Ninh, a member (and Lạng Sơn's reviewer)
 HEAD_CODE, B_CODE, C_CODE = "04", "20", "22"  # Cao Bằng, Lạng Sơn, Quảng Ninh
 CLUSTER_CODE = "CTD-DB-CHAM"

@@ -17,7 +17,9 @@ def settle_every_member() -> int:
     from scoring.models import ScoringTable
     from scoring.services import engine_table
 
-    table = ScoringTable.objects.get(cluster_year__cluster__code="CTD-MNBG")
+    table = ScoringTable.objects.get(
+        cluster_year__cluster__code="CTD-MNBG", cluster_year__year=2017
+    )
     leaves = engine_table(table).leaves()
     members = [m.org for m in table.cluster_year.members.select_related("org")]
     for index, org in enumerate(members):
