@@ -467,6 +467,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "cluster": meeting.cluster_year.cluster,
             "units": meeting.attendee_units.order_by("name"),
             "people": meeting.attendee_people.select_related("unit").order_by("name_key"),
+            "polls": meeting.polls.all(),
             "may_run": may_run,
             "form": form,
         },
