@@ -396,7 +396,8 @@ def test_last_years_table_copied_members_score_a_dispute_is_settled_the_ranking_
     message(secretariat, "The reviewer is assigned.")
     row = sheet_row(secretariat, journey.b)
     expect(row.locator("td").nth(0)).to_have_text(vi("Submitted, under cross-check"))
-    expect(row.locator("td").nth(1)).to_have_text(journey.c.name)
+    expect(row.locator("td").nth(1)).to_have_text(re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}"))
+    expect(row.locator("td").nth(2)).to_have_text(journey.c.name)
     expect(sheet_row(secretariat, journey.head).locator("td").nth(0)).to_have_text(
         vi("Settled and locked")
     )
@@ -422,7 +423,7 @@ def test_last_years_table_copied_members_score_a_dispute_is_settled_the_ranking_
 
     # 5. The secretariat sees the dispute and asks Lạng Sơn to explain.
     secretariat.reload()
-    expect(sheet_row(secretariat, journey.b).locator("td").nth(2)).to_have_text("1")
+    expect(sheet_row(secretariat, journey.b).locator("td").nth(3)).to_have_text("1")
     sheet_row(secretariat, journey.b).get_by_role("link", name=journey.b.name).click()
     secretariat.wait_for_url(re.compile(rf"/sheets/{journey.b.pk}/$"))
     settle = secretariat.locator("main form[action$='/step/']")
