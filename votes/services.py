@@ -97,7 +97,7 @@ def _ratio(value: Any, field: str) -> Decimal | None:
         ratio = Decimal(str(value).replace(",", "."))
     except ArithmeticError:
         ratio = Decimal(-1)
-    if not Decimal(0) < ratio <= Decimal(1):
+    if not ratio.is_finite() or not Decimal(0) < ratio <= Decimal(1):
         raise DomainError(_("Give a share between 0 and 1 (e.g. 0,5 or 0,6667)."), field=field)
     return ratio
 
@@ -178,6 +178,10 @@ def poll_create(
                 Candidate(position=position, kind=CandidateKind.UNIT, org=org, label=org.name)
             )
         elif item.get("person") is not None:
+            if purpose in UNIT_PURPOSES:
+                raise DomainError(
+                    _("Candidates for this purpose are member units."), field="candidates"
+                )
             person = item["person"]
             rows.append(
                 Candidate(
@@ -248,7 +252,11 @@ def poll_create(
 
 
 def _draft(poll: Poll) -> Poll:
-    poll = Poll.objects.select_for_update().select_related("cluster_year__cluster").get(pk=poll.pk)
+    poll = (
+        Poll.objects.select_for_update(of=("self",))
+        .select_related("cluster_year__cluster")
+        .get(pk=poll.pk)
+    )
     if poll.status != PollStatus.DRAFT:
         raise DomainError(_("Once a poll is open, nothing about it changes except closing it."))
     return poll
@@ -412,7 +420,8 @@ def vote(*, actor: Any, poll: Poll, content: Mapping[str, Any]) -> str:
     once) is refused by the database's unique constraint and changes nothing."""
     try:
         with transaction.atomic():
-            poll = Poll.objects.select_related("cluster_year").get(pk=poll.pk)
+            # One vote at a time per poll: the ballots are rewritten in random order below.
+            poll = Poll.objects.select_for_update(of=("self",)).get(pk=poll.pk)
             if poll.status != PollStatus.OPEN or poll.paper:
                 raise DomainError(_("The poll is not open for voting."))
             if poll.closes_at and timezone.now() > poll.closes_at:
@@ -459,12 +468,13 @@ def _request(poll: Poll) -> dict[str, Any]:
         "eligible_voters": eligible_count(poll),
         "tie_break": poll.tie_break,
     }
+    # The tally reads numbers (as the API's JSON gives them); a 4-decimal share is exact as float.
     if poll.quorum is not None:
-        request["quorum"] = str(poll.quorum)
+        request["quorum"] = float(poll.quorum)
     if poll.threshold_ratio is not None:
         request["threshold"] = {
             "basis": poll.threshold_basis,
-            "ratio": str(poll.threshold_ratio),
+            "ratio": float(poll.threshold_ratio),
             "strict": poll.threshold_strict,
         }
     return request
@@ -486,7 +496,9 @@ def _store_result(poll: Poll, result: dict[str, Any]) -> None:
 @transaction.atomic
 def poll_close(*, actor: Any, poll: Poll) -> Poll:
     """Close the vote and count it; the ballots and the result are immutable from then on."""
-    poll = Poll.objects.select_for_update().select_related("cluster_year").get(pk=poll.pk)
+    poll = (
+        Poll.objects.select_for_update(of=("self",)).select_related("cluster_year").get(pk=poll.pk)
+    )
     if poll.status != PollStatus.OPEN:
         raise DomainError(_("Only an open poll is closed."))
     request = _request(poll)
@@ -521,7 +533,9 @@ def paper_record(
     """The counting committee's count of a paper vote: each ballot as counted (a spoiled one is
     counted invalid), or per-candidate totals with the numbers of ballots cast, invalid and blank.
     Tallied by the same rules, recorded as paper, and the poll closed."""
-    poll = Poll.objects.select_for_update().select_related("cluster_year").get(pk=poll.pk)
+    poll = (
+        Poll.objects.select_for_update(of=("self",)).select_related("cluster_year").get(pk=poll.pk)
+    )
     if poll.status not in (PollStatus.DRAFT, PollStatus.OPEN):
         raise DomainError(_("The count is recorded once, before the poll is closed."))
     if VoteCast.objects.filter(poll=poll).exists():
@@ -602,7 +616,7 @@ def poll_publish(*, actor: Any, poll: Poll) -> Poll:
     """Publish the totals; an election sets next year's head or deputy, a proposal vote creates
     the proposals with the poll as their evidence."""
     poll = (
-        Poll.objects.select_for_update()
+        Poll.objects.select_for_update(of=("self",))
         .select_related("cluster_year__cluster", "meeting")
         .get(pk=poll.pk)
     )
@@ -647,6 +661,21 @@ def _apply(actor: Any, poll: Poll) -> str:
         if unit is None:
             return ""
         following = cy.cluster.years.filter(year=cy.year + 1).first()
+        if following is None and poll.purpose == Purpose.DEPUTY:
+            from clusters import rules as cluster_rules
+
+            members = [m.org_id for m in cy.members.order_by("rotation_position")]
+            proposed_head, _proposed_deputy = cluster_rules.propose_head_and_deputy(
+                members, cy.head_id, cy.deputy_id
+            )
+            if proposed_head == unit.pk:
+                raise DomainError(
+                    _(
+                        "%(name)s is next in turn to head the cluster: publish the election of "
+                        "next year's head first."
+                    )
+                    % {"name": unit.name}
+                )
         if following is None:
             following = cluster_year_open(
                 actor=actor,
@@ -672,11 +701,23 @@ def _apply(actor: Any, poll: Poll) -> str:
             cluster_year=following,
             head=head,
             deputy=deputy,
-            decision=_("Vote: %(q)s") % {"q": poll.question} + (f" ({meeting})" if meeting else ""),
+            decision=_decision_text(poll),
             decision_date=meeting.date if meeting else timezone.localdate(),
         )
         return f"{poll.purpose}:{unit.pk}:{following.year}"
     return ""
+
+
+def _decision_text(poll: Poll) -> str:
+    """The appointing decision as the cluster year records it (at most 120 characters)."""
+    if poll.meeting is not None:
+        text = _("Vote at the meeting of %(d)s: %(q)s") % {
+            "d": poll.meeting.date.strftime("%d/%m/%Y"),
+            "q": poll.question,
+        }
+    else:
+        text = _("Vote: %(q)s") % {"q": poll.question}
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def results_viewed(*, actor: Any, poll: Poll) -> None:

@@ -289,8 +289,9 @@ def poll_step(request: HttpRequest, poll_id: int) -> HttpResponse:
     step = request.POST.get("step", "")
     try:
         if step == "designate":
+            org_id = request.POST.get("org", "")
             org = (
-                poll.cluster_year.members.filter(org_id=request.POST.get("org") or 0)
+                poll.cluster_year.members.filter(org_id=int(org_id) if org_id.isdigit() else 0)
                 .select_related("org")
                 .first()
                 if poll.cluster_year

@@ -167,9 +167,7 @@ def test_a_year_end_vote_elects_next_years_head(
     # The new head is set for 2018.
     from clusters.models import ClusterYear
 
-    next_year = ClusterYear.objects.select_related("head").get(
-        cluster__code="CTD-MNBG", year=2018
-    )
+    next_year = ClusterYear.objects.select_related("head").get(cluster__code="CTD-MNBG", year=2018)
     assert next_year.head is not None and next_year.head.code == WINNER
     page.goto(f"/clusters/{next_year.cluster_id}/years/2018/")
     expect(page.locator("main")).to_contain_text(org_name(WINNER))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from accounts.models import Role, User
 from clusters.models import Cluster, ClusterYear, Meeting
@@ -37,8 +38,8 @@ from votes.models import (
     PollStatus,
     Proposal,
     ProposalKind,
-    Voter,
     VoteCast,
+    Voter,
 )
 
 CODES = ("24", "06", "19")
@@ -76,7 +77,11 @@ def year(cluster: Cluster, province: Any) -> ClusterYear:
 @pytest.fixture
 def meeting(year: ClusterYear) -> Meeting:
     return meeting_create(
-        actor=None, cluster_year=year, kind="year_end", date=dt.date(2015, 12, 10), place="Bắc Giang"
+        actor=None,
+        cluster_year=year,
+        kind="year_end",
+        date=dt.date(2015, 12, 10),
+        place="Bắc Giang",
     )
 
 
@@ -195,7 +200,11 @@ REFUSED: dict[str, dict[str, Any]] = {
     "fewer_no for plurality": {"method": "plurality", "tie_break": "fewer_no"},
     "unknown tie-break": {"tie_break": "coin"},
     "unit candidate not a member": {"candidates": ["24", "01"]},
-    "options for a head poll": {"purpose": "head", "method": "plurality", "candidates": ["24", {"label": "Phương án khác"}]},
+    "options for a head poll": {
+        "purpose": "head",
+        "method": "plurality",
+        "candidates": ["24", {"label": "Phương án khác"}],
+    },
     "options for a flag poll": {"candidates": [{"label": "Tỉnh Bắc Giang"}]},
     "quorum 0": {"quorum": 0},
     "quorum above 1": {"quorum": "1.5"},
@@ -250,9 +259,7 @@ def test_poll_create_refuses_a_unit_purpose_for_a_council(actor: User, council: 
     assert Poll.objects.count() == 0
 
 
-def test_poll_create_needs_exactly_one_owner(
-    actor: User, year: ClusterYear, council: Org
-) -> None:
+def test_poll_create_needs_exactly_one_owner(actor: User, year: ClusterYear, council: Org) -> None:
     common: dict[str, Any] = {
         "actor": actor,
         "question": "Thông qua quy chế",
@@ -267,11 +274,6 @@ def test_poll_create_needs_exactly_one_owner(
     assert Poll.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: services._ratio compares Decimal('NaN') outside its try, so a quorum of 'NaN' "
-    "raises decimal.InvalidOperation (a 500 from the form) instead of DomainError",
-)
 def test_poll_create_refuses_a_nan_quorum(
     actor: User, meeting: Meeting, org: dict[str, Org]
 ) -> None:
@@ -280,12 +282,6 @@ def test_poll_create_refuses_a_nan_quorum(
     assert Poll.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: poll_create checks that unit purposes (flag, certificate, head, deputy) have "
-    "unit candidates for options but not for people: a person is accepted as a candidate "
-    "for next year's head",
-)
 def test_poll_create_refuses_a_person_for_a_head_poll(
     actor: User, meeting: Meeting, org: dict[str, Org], person_bac_giang: Any
 ) -> None:
@@ -388,9 +384,7 @@ def test_designating_a_delegate_checks_the_unit_and_the_user(
 ) -> None:
     poll = unit_poll(actor, meeting, org)
     with pytest.raises(DomainError):  # Hà Nội is not a member
-        services.voter_designate(
-            actor=actor, poll=poll, org=province("01"), user=delegates["24"]
-        )
+        services.voter_designate(actor=actor, poll=poll, org=province("01"), user=delegates["24"])
     with pytest.raises(DomainError):  # Bắc Giang's focal point does not act for Thái Nguyên
         services.voter_designate(actor=actor, poll=poll, org=org["19"], user=delegates["24"])
     with pytest.raises(DomainError):
@@ -512,7 +506,6 @@ QUORUM_AND_THRESHOLD_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=QUORUM_AND_THRESHOLD_BUG)
 def test_a_poll_with_a_quorum_and_a_threshold_closes_and_applies_them(
     actor: User, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
 ) -> None:
@@ -540,7 +533,6 @@ def test_a_poll_with_a_quorum_and_a_threshold_closes_and_applies_them(
     assert result["winners"] == [k24]
 
 
-@pytest.mark.xfail(strict=True, reason=QUORUM_AND_THRESHOLD_BUG)
 def test_a_quorum_not_met_elects_nobody(
     actor: User, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
 ) -> None:
@@ -614,7 +606,10 @@ def test_a_closed_poll_keeps_its_result_and_refuses_votes(
 
 
 def test_votes_are_refused_before_opening_off_the_roll_and_when_malformed(
-    actor: User, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User],
+    actor: User,
+    meeting: Meeting,
+    org: dict[str, Org],
+    delegates: dict[str, User],
     officer_thai_nguyen: User,
 ) -> None:
     poll = unit_poll(actor, meeting, org, method="approval")
@@ -682,7 +677,13 @@ def elect(
 
 def year_state(cluster: Cluster) -> list[tuple[Any, ...]]:
     return [
-        (y.year, y.head_id, y.deputy_id, y.head_decision, sorted(y.members.values_list("org_id", flat=True)))
+        (
+            y.year,
+            y.head_id,
+            y.deputy_id,
+            y.head_decision,
+            sorted(y.members.values_list("org_id", flat=True)),
+        )
         for y in cluster.years.order_by("year")
     ]
 
@@ -757,7 +758,12 @@ def test_a_deputy_poll_opens_next_year_with_the_elected_deputy(
     actor: User, cluster: Cluster, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
 ) -> None:
     poll = elect(
-        actor, meeting, org, delegates, "deputy", {"24": "24", "06": "24", "19": "06"},
+        actor,
+        meeting,
+        org,
+        delegates,
+        "deputy",
+        {"24": "24", "06": "24", "19": "06"},
         question="Bầu cụm phó năm 2016",
     )
     services.poll_publish(actor=actor, poll=poll)
@@ -772,7 +778,12 @@ def test_a_deputy_poll_sets_the_deputy_of_an_existing_next_year(
 ) -> None:
     following = cluster_year_open(actor=None, cluster=cluster, year=2016)
     poll = elect(
-        actor, meeting, org, delegates, "deputy", {"24": "24", "06": "24", "19": "24"},
+        actor,
+        meeting,
+        org,
+        delegates,
+        "deputy",
+        {"24": "24", "06": "24", "19": "24"},
         question="Bầu cụm phó năm 2016",
     )
     services.poll_publish(actor=actor, poll=poll)
@@ -781,39 +792,40 @@ def test_a_deputy_poll_sets_the_deputy_of_an_existing_next_year(
     assert cluster.years.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when next year is not open yet, a deputy poll electing the unit the rotation "
-    "proposes as next year's head (last year's deputy) cannot be published: "
-    "cluster_year_open(deputy=unit) refuses 'head and deputy must be different units' instead "
-    "of the elected deputy prevailing over the rotation's proposal",
-)
-def test_a_deputy_poll_electing_the_rotations_next_head_is_published(
+def test_a_deputy_poll_electing_the_unit_next_in_turn_to_head_waits_for_the_heads_election(
     actor: User, cluster: Cluster, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
 ) -> None:
+    """Next year is not open and the unit elected deputy is the one the rotation puts at the
+    head: publishing says to publish the head's election first and changes nothing (the poll
+    stays closed, no year is opened)."""
     poll = elect(
-        actor, meeting, org, delegates, "deputy", {"24": "06", "06": "06", "19": "06"},
+        actor,
+        meeting,
+        org,
+        delegates,
+        "deputy",
+        {"24": "06", "06": "06", "19": "06"},
         question="Bầu cụm phó năm 2016",
     )
-    services.poll_publish(actor=actor, poll=poll)
-    following = cluster.years.get(year=2016)
-    assert following.deputy_id == org["06"].pk
-    assert following.head_id != org["06"].pk
+    with pytest.raises(DomainError, match="Cụm trưởng"):
+        services.poll_publish(actor=actor, poll=poll)
+    poll.refresh_from_db()
+    assert poll.status == "closed"
+    assert not cluster.years.filter(year=2016).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: publishing a head poll writes 'Vote: <question> (<meeting>)' into "
-    "ClusterYear.head_decision (max_length 120) while a question may be 500 characters: "
-    "too long a decision (a DataError on PostgreSQL)",
-)
 def test_a_head_poll_with_a_long_question_keeps_the_decision_within_its_field(
     actor: User, cluster: Cluster, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
 ) -> None:
     question = "Bầu đơn vị cụm trưởng " + "của Cụm thi đua các tỉnh trung du và miền núi " * 4
     assert 150 < len(question) <= 500
     poll = elect(
-        actor, meeting, org, delegates, "head", {"24": "19", "06": "19", "19": "19"},
+        actor,
+        meeting,
+        org,
+        delegates,
+        "head",
+        {"24": "19", "06": "19", "19": "19"},
         question=question,
     )
     services.poll_publish(actor=actor, poll=poll)
@@ -837,14 +849,20 @@ def test_a_proposal_poll_creates_proposals_for_its_winners(
     kind: str,
 ) -> None:
     poll = opened(
-        actor, unit_poll(actor, meeting, org, purpose=purpose, method="approval", seats=2),
-        org, delegates,
+        actor,
+        unit_poll(actor, meeting, org, purpose=purpose, method="approval", seats=2),
+        org,
+        delegates,
     )
     k24, k06, k19 = (key(poll, c) for c in CODES)
     all_vote(
         poll,
         delegates,
-        {"24": {"approve": [k24, k19]}, "06": {"approve": [k19, k06]}, "19": {"approve": [k24, k19]}},
+        {
+            "24": {"approve": [k24, k19]},
+            "06": {"approve": [k19, k06]},
+            "19": {"approve": [k24, k19]},
+        },
     )
     services.poll_close(actor=actor, poll=poll)
     assert Proposal.objects.count() == 0  # nothing before publication
@@ -877,7 +895,11 @@ def test_a_tie_changes_nothing(
     all_vote(
         poll,
         delegates,
-        {"24": {"choice": key(poll, "19")}, "06": {"choice": key(poll, "24")}, "19": {"blank": True}},
+        {
+            "24": {"choice": key(poll, "19")},
+            "06": {"choice": key(poll, "24")},
+            "19": {"blank": True},
+        },
     )
     services.poll_close(actor=actor, poll=poll)
     result = fresh(poll).result
@@ -901,12 +923,13 @@ def test_paper_ballots_are_tallied_marked_paper_and_close_the_poll(
 ) -> None:
     poll = unit_poll(actor, meeting, org, method="plurality")  # a draft: no delegates needed
     k24, k06 = key(poll, "24"), key(poll, "06")
+    spoiled: Any = "rách, không đọc được"  # a paper ballot as the committee could not read it
     poll = services.paper_record(
         actor=actor,
         poll=poll,
         committee="Nguyễn Văn A\nTrần Thị B",
         ballots_issued=3,
-        ballots=[{"choice": k24}, {"choice": k24}, "rách, không đọc được"],
+        ballots=[{"choice": k24}, {"choice": k24}, spoiled],
     )
     poll = fresh(poll)
     assert poll.status == PollStatus.CLOSED
@@ -975,7 +998,6 @@ def test_paper_totals_are_tallied_on_an_open_poll(
         services.vote(actor=delegates["24"], poll=poll, content={"blank": True})
 
 
-@pytest.mark.xfail(strict=True, reason=QUORUM_AND_THRESHOLD_BUG)
 def test_paper_totals_apply_the_threshold(
     actor: User, meeting: Meeting, org: dict[str, Org]
 ) -> None:
@@ -1059,3 +1081,22 @@ def test_a_paper_count_is_refused_once_ballots_were_cast_electronically(
         )
     assert poll_state(poll) == before
     assert fresh(poll).status == PollStatus.OPEN and not fresh(poll).paper
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ignores FOR UPDATE")
+def test_the_poll_services_lock_the_poll_on_postgresql(
+    actor: User, meeting: Meeting, org: dict[str, Org], delegates: dict[str, User]
+) -> None:
+    poll = opened(actor, unit_poll(actor, meeting, org, method="plurality"), org, delegates)
+    all_vote(poll, delegates, {c: {"choice": key(poll, "24")} for c in CODES})
+    services.poll_close(actor=actor, poll=poll)
+    services.poll_publish(actor=actor, poll=poll)
+    paper = unit_poll(actor, meeting, org, method="plurality", question="Phiếu giấy")
+    services.paper_record(
+        actor=actor, poll=paper, committee="Tổ", ballots_issued=1, ballots=[{"blank": True}]
+    )
+    assert fresh(poll).status == PollStatus.PUBLISHED
+    assert fresh(paper).status == PollStatus.CLOSED
