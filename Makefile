@@ -72,7 +72,8 @@ frontend: node_modules/.installed
 
 # System packages (we are root on Debian): gettext for the catalogues; Chromium and fonts for tests.
 system-run:
-	@command -v msgfmt >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext; }
+	@command -v msgfmt >/dev/null && ldconfig -p | grep -q libpangoft2 && fc-list | grep -qi "liberation serif" || { \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2; }
 
 system-test: system-run
 	@test -x /usr/bin/chromium && fc-list | grep -qi "liberation sans" || { \

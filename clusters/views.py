@@ -30,6 +30,7 @@ from core.errors import DomainError
 from core.excel import XlsxColumn, workbook_bytes, xlsx_response
 from core.listing import paginate, query_without
 from orgs.models import Org
+from votes.models import Poll
 
 
 def _cluster(request: HttpRequest, pk: int) -> Cluster:
@@ -467,6 +468,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "cluster": meeting.cluster_year.cluster,
             "units": meeting.attendee_units.order_by("name"),
             "people": meeting.attendee_people.select_related("unit").order_by("name_key"),
+            "polls": Poll.objects.filter(meeting=meeting),
             "may_run": may_run,
             "form": form,
         },

@@ -38,6 +38,14 @@ ACTIONS = {
     "scoring.table.amended": _("amended the scoring table"),
     "scoring.table.due_set": _("set the date self-assessments are due"),
     "scoring.evidence.added": _("attached evidence"),
+    "votes.poll.created": _("drafted a poll"),
+    "votes.delegate.designated": _("designated a delegate"),
+    "votes.poll.opened": _("opened a poll"),
+    "votes.ballot.cast": _("cast a ballot"),
+    "votes.poll.closed": _("closed and counted a poll"),
+    "votes.paper.recorded": _("recorded a paper count"),
+    "votes.poll.published": _("published a poll's result"),
+    "votes.result.viewed": _("viewed a result before publication"),
     "scoring.sheet.submitted": _("submitted the self-assessment"),
     "scoring.conflict.declared": _("declared a conflict of interest"),
     "scoring.assignment.added": _("assigned a reviewer"),
@@ -71,6 +79,7 @@ OBJECT_TYPES = {
     "movements.movement": _("Emulation movement"),
     "scoring.scoringtable": _("Scoring table"),
     "scoring.sheet": _("Scoring sheet"),
+    "votes.poll": _("Poll"),
     "movements.movementreview": _("Review of a movement"),
     "accounts.membership": _("Role"),
     "accounts.user": _("User"),
@@ -105,6 +114,7 @@ ORG_FIELDS = {
     "launched_by",
     "participants",
     "reviewer",
+    "voter",
 }
 
 

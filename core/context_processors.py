@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("movements:movement-list"),
             can(user, "movement.view"),
         ),
+        ("votes", _("Votes"), reverse("votes:poll-list"), True),
         (
             "imports",
             _("Excel import"),

@@ -38,6 +38,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "cluster.act_for_member": UNIT_KEEPERS,
     "movement.view": ALL_ROLES,
     "movement.manage": KEEPERS,
+    "vote.manage": KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),

@@ -69,6 +69,7 @@ def test_it_documents_every_endpoint_behind_authentication(db: Any) -> None:
         ("GET", "/api/v1/movements/{movement_id}"),
         ("POST", "/api/v1/movements"),
         ("POST", "/api/v1/scoring/preview"),
+        ("POST", "/api/v1/votes/tally"),
         ("GET", "/api/v1/scoring/sheets/{sheet_id}"),
         ("POST", "/api/v1/scoring/sheets/{sheet_id}/self"),
         ("POST", "/api/v1/scoring/sheets/{sheet_id}/submit"),

@@ -14,6 +14,7 @@ from movements.api import router as movements_router
 from orgs.api import router as orgs_router
 from people.api import router as people_router
 from scoring.api import router as scoring_router
+from votes.api import router as votes_router
 
 api = NinjaAPI(
     title="Thi đua API",
@@ -29,6 +30,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", clusters_router)
 api.add_router("/", movements_router)
 api.add_router("/", scoring_router)
+api.add_router("/", votes_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("clusters/", include("clusters.urls")),
     path("movements/", include("movements.urls")),
     path("scoring/", include("scoring.urls")),
+    path("votes/", include("votes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -86,6 +86,8 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
         lambda: f"/scoring/{cluster_pk('CTD-MNBG')}/years/2016/sheets/{org_pk('12')}/",
     ),
     ("scoring-results", lambda: f"/scoring/tables/{scoring_table_pk(2016)}/results/"),
+    ("votes", lambda: "/votes/"),
+    ("poll-new", lambda: f"/votes/new/?meeting={meeting_pk('CTD-BTB')}"),
 ]
 
 
