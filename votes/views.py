@@ -103,7 +103,11 @@ def poll_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "votes/poll_list.html",
-        {"polls": polls, "to_vote": [p for p in polls if p.pk in mine]},
+        {
+            "polls": polls,
+            "to_vote": [p for p in polls if p.pk in mine],
+            "may_council": permissions.can(request.user, "vote.manage"),
+        },
     )
 
 
@@ -419,9 +423,43 @@ class PaperForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     ballots_issued = forms.IntegerField(label=gettext_lazy("Ballots issued"), min_value=0)
-    ballots_cast = forms.IntegerField(label=gettext_lazy("Ballots returned"), min_value=0)
-    invalid = forms.IntegerField(label=gettext_lazy("Invalid ballots"), min_value=0, initial=0)
-    blank = forms.IntegerField(label=gettext_lazy("Blank ballots"), min_value=0, initial=0)
+    ballots_cast = forms.IntegerField(
+        label=gettext_lazy("Ballots returned"), min_value=0, required=False
+    )
+    invalid = forms.IntegerField(
+        label=gettext_lazy("Invalid ballots"), min_value=0, initial=0, required=False
+    )
+    blank = forms.IntegerField(
+        label=gettext_lazy("Blank ballots"), min_value=0, initial=0, required=False
+    )
+    ranked = forms.CharField(
+        label=gettext_lazy("Ranked ballots, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy(
+            "Borda and Schulze: each line is one ballot, the candidates' numbers best first "
+            "(e.g. 3, 1, 2); “trắng” for a blank ballot; a spoiled line counts as invalid."
+        ),
+    )
+
+
+def _ranked_ballots(text: str, keys: list[str]) -> list[dict[str, Any]]:
+    """Paper ranked ballots as typed by the counting committee (numbers of the candidates)."""
+    ballots: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower() in ("trắng", "trang", "blank", "-"):
+            ballots.append({"blank": True})
+            continue
+        tokens = [t for t in line.replace(">", ",").replace(";", ",").split(",") if t.strip()]
+        ranking = [
+            keys[int(t) - 1] if t.strip().isdigit() and 1 <= int(t) <= len(keys) else f"?{t}"
+            for t in tokens
+        ]
+        ballots.append({"ranking": ranking})  # an unknown or repeated number: invalid
+    return ballots
 
 
 @login_required
@@ -434,6 +472,18 @@ def paper_page(request: HttpRequest, poll_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if poll.method in (Method.BORDA, Method.SCHULZE):
+                services.paper_record(
+                    actor=request.user,
+                    poll=poll,
+                    committee=data["committee"],
+                    ballots_issued=data["ballots_issued"],
+                    ballots=_ranked_ballots(data["ranked"], [c.key for c in candidates]),
+                )
+                messages.success(request, _("The paper count is recorded and the poll closed."))
+                return redirect("votes:poll", poll_id=poll.pk)
+            if data["ballots_cast"] is None:
+                raise DomainError(_("Give the number of ballots returned."))
             totals: dict[str, Any] = {}
             for c in candidates:
                 if poll.method == Method.YES_NO:
@@ -443,12 +493,8 @@ def paper_page(request: HttpRequest, poll_id: int) -> HttpResponse:
                     }
                 elif poll.method == Method.APPROVAL:
                     totals[c.key] = {"approvals": _int(request.POST.get(f"n_{c.key}", "0"))}
-                elif poll.method == Method.PLURALITY:
-                    totals[c.key] = {"votes": _int(request.POST.get(f"n_{c.key}", "0"))}
                 else:
-                    raise DomainError(
-                        _("Ranked paper ballots are entered one by one through the API.")
-                    )
+                    totals[c.key] = {"votes": _int(request.POST.get(f"n_{c.key}", "0"))}
             services.paper_record(
                 actor=request.user,
                 poll=poll,
@@ -457,8 +503,8 @@ def paper_page(request: HttpRequest, poll_id: int) -> HttpResponse:
                 totals={
                     "totals": totals,
                     "ballots_cast": data["ballots_cast"],
-                    "invalid": data["invalid"],
-                    "blank": data["blank"],
+                    "invalid": data["invalid"] or 0,
+                    "blank": data["blank"] or 0,
                 },
             )
             messages.success(request, _("The paper count is recorded and the poll closed."))

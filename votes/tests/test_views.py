@@ -806,3 +806,36 @@ def test_anonymous_visitors_are_sent_to_sign_in(
         response = client.get(target)
         assert response.status_code == 302 and "login" in response["Location"]
     assert Voter.objects.count() == 0
+
+
+def test_a_ranked_paper_vote_is_entered_ballot_by_ballot(
+    meeting: Meeting, org: dict[str, Org], runner: User
+) -> None:
+    """Borda on paper: one line per ballot, the candidates' numbers best first; a blank line of
+    “trắng” is blank, a line naming an unknown or repeated number is spoiled (invalid)."""
+    poll = make_poll(runner, meeting, org, method="borda")
+    candidates = list(poll.candidates.all())
+    response = signed_in(runner).post(
+        url("paper", poll),
+        {
+            "committee": "Nguyễn Văn A\nTrần Thị B",
+            "ballots_issued": "3",
+            "ranked": "2, 1, 3\ntrắng\n1 > 1\n",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == url("poll", poll)
+    poll = Poll.objects.get(pk=poll.pk)
+    assert poll.status == PollStatus.CLOSED and poll.paper
+    result = poll.result
+    assert result is not None
+    assert (result["ballots_cast"], result["valid"], result["blank"], result["invalid"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert result["winners"] == [candidates[1].key]
+    points = {r["candidate"]: r["points"] for r in result["results"]}
+    assert points == {candidates[1].key: 2, candidates[0].key: 1, candidates[2].key: 0}
+    assert Ballot.objects.filter(poll=poll, paper=True).count() == 3
