@@ -414,10 +414,10 @@ def test_last_years_table_copied_members_score_a_dispute_is_settled_the_ranking_
     review.get_by_label(vi("Reason, when it differs")).fill(DISPUTE)
     submit(review)
     message(member_c, "%(code)s saved.", code="D2")
-    expect(card(member_c, "D2").locator(".badge")).to_have_text(vi("Disputed"))
+    expect(card(member_c, "D2").locator(".badge.late")).to_have_text(vi("Disputed"))
     expect(card(member_c, "D2").locator("ul.reviews")).to_contain_text(DISPUTE)
     for code in ("A1", "D1"):
-        expect(card(member_c, code).locator(".badge")).to_have_count(0)
+        expect(card(member_c, code).locator(".badge.late")).to_have_count(0)
     screenshot(member_c, "scoring-journey-06-dispute-quang-ninh")
     scan(member_c, "scoring-journey-06-sheet-cross-check")
 
