@@ -66,13 +66,6 @@ def _audit(actor: Any, action: str, poll: Poll, **changes: Any) -> None:
     )
 
 
-def owner_org(poll: Poll) -> Org | None:
-    """The unit whose officers run the poll: the cluster's organiser, or the council."""
-    if poll.cluster_year_id:
-        return poll.cluster_year.cluster.organiser  # type: ignore[union-attr]
-    return poll.council
-
-
 def can_run(user: Any, poll: Poll) -> bool:
     """The cluster year's secretariat (or the organiser), or the council's officers."""
     if poll.cluster_year_id:
@@ -330,10 +323,11 @@ def poll_open(*, actor: Any, poll: Poll) -> Poll:
     poll = _draft(poll)
     if poll.electorate == Electorate.UNITS:
         assert poll.cluster_year is not None
+        designated = set(poll.voters.values_list("org_id", flat=True))
         missing = [
             m.org.name
             for m in poll.cluster_year.members.select_related("org")
-            if not poll.voters.filter(org=m.org).exists()
+            if m.org_id not in designated
         ]
         if missing:
             raise DomainError(

@@ -23,7 +23,7 @@ from core.errors import DomainError
 from core.text import parse_number
 from orgs.models import Org
 from votes import minutes, selectors, services
-from votes.models import Basis, Method, Poll, PollStatus, Purpose, TieBreak, Voter
+from votes.models import Basis, Method, Poll, PollStatus, Purpose, TieBreak, VoteCast, Voter
 
 
 class PollForm(forms.Form):
@@ -95,11 +95,11 @@ def _number(value: str) -> str | None:
 @login_required
 def poll_list(request: HttpRequest) -> HttpResponse:
     polls = list(selectors.poll_list(user=request.user)[:200])
-    mine = {
-        v.poll_id
-        for v in Voter.objects.filter(user_id=request.user.pk or 0, poll__status=PollStatus.OPEN)
-        if not services.has_voted(v.poll, v)
-    }
+    mine = set(
+        Voter.objects.filter(user_id=request.user.pk or 0, poll__status=PollStatus.OPEN)
+        .exclude(pk__in=VoteCast.objects.values("voter_id"))
+        .values_list("poll_id", flat=True)
+    )
     return render(
         request,
         "votes/poll_list.html",
@@ -125,10 +125,11 @@ def poll_create(request: HttpRequest) -> HttpResponse:
         if meeting is None:
             raise Http404
         from clusters import selectors as cluster_selectors
+        from clusters.models import Cluster
 
         try:
             cluster_selectors.cluster_get(user=request.user, pk=meeting.cluster_year.cluster_id)
-        except Exception as exc:
+        except Cluster.DoesNotExist as exc:
             raise Http404 from exc
         permissions.require_run_cluster_year(request.user, meeting.cluster_year)
     else:
