@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "movements",
     "scoring",
     "votes",
+    "register",
 ]
 
 MIDDLEWARE = [
