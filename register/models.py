@@ -226,6 +226,9 @@ class Revocation(models.Model):
         verbose_name = _("revocation")
         verbose_name_plural = _("revocations")
 
+    def __str__(self) -> str:
+        return f"{self.decision_number}: {self.record}"
+
 
 class RatingCode(models.TextChoices):
     """Xếp loại chất lượng hằng năm."""
@@ -299,6 +302,9 @@ class UnitRating(models.Model):
             models.UniqueConstraint(fields=["org", "year"], name="unit_rating_one_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rating} {self.year}"
+
 
 class Scope(models.TextChoices):
     """Phạm vi ảnh hưởng của sáng kiến."""
@@ -370,6 +376,9 @@ class InitiativeUse(models.Model):
         verbose_name = _("use of an initiative")
         verbose_name_plural = _("uses of initiatives")
 
+    def __str__(self) -> str:
+        return f"{self.initiative} → {self.code} {self.year}"
+
 
 class RuleSet(models.Model):
     """Bộ quy tắc xét: a legal regime's parameters, in force between two dates.
@@ -433,6 +442,9 @@ class Parameter(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} ({self.valid_from})"
+
 
 class PersonEligibility(models.Model):
     """What the nightly sweep found for one person and year: one bit per target (register.rules)."""
@@ -446,6 +458,9 @@ class PersonEligibility(models.Model):
             models.UniqueConstraint(fields=["year", "person"], name="person_eligibility_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}: {self.mask}"
+
 
 class UnitEligibility(models.Model):
     """What the nightly sweep found for one unit and year (collective targets)."""
@@ -458,6 +473,9 @@ class UnitEligibility(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "org"], name="unit_eligibility_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year}: {self.mask}"
 
 
 class Sweep(models.Model):
@@ -474,3 +492,6 @@ class Sweep(models.Model):
     class Meta:
         ordering = ["-started_at"]
         get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.started_at})"
