@@ -39,6 +39,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "movement.view": ALL_ROLES,
     "movement.manage": KEEPERS,
     "vote.manage": KEEPERS,
+    # The commendation register: read by all; decisions, revocations, initiatives and parameters
+    # kept by the commendation officers; annual ratings also entered by a unit's focal point.
+    "register.view": ALL_ROLES,
+    "register.manage": KEEPERS,
+    "register.rate": UNIT_KEEPERS,
+    "register.parameters": KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
@@ -130,6 +136,12 @@ def _org_of(obj: Any) -> Any:
         return obj.cluster_year.cluster.organiser
     if label == "movements.movement":
         return obj.launched_by
+    if label == "register.decision":
+        return obj.issuer
+    if label == "register.record":
+        return obj.person.unit if obj.person_id else obj.org
+    if label == "register.initiative":
+        return obj.recognised_by
     if label == "orgs.lineageevent":
         return obj.successor or obj.predecessor
     return getattr(obj, "org", None)

@@ -13,6 +13,7 @@ from core.errors import DomainError
 from movements.api import router as movements_router
 from orgs.api import router as orgs_router
 from people.api import router as people_router
+from register.api import router as register_router
 from scoring.api import router as scoring_router
 from votes.api import router as votes_router
 
@@ -31,6 +32,7 @@ api.add_router("/", clusters_router)
 api.add_router("/", movements_router)
 api.add_router("/", scoring_router)
 api.add_router("/", votes_router)
+api.add_router("/", register_router)
 
 
 @api.exception_handler(AuthenticationError)

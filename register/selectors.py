@@ -1,0 +1,370 @@
+"""Reads of the register: cases for the engine, timelines, searches; always scoped by permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from core import permissions
+from core.text import fold
+from orgs.models import LineageEvent, LineageKind, Org
+from people.models import Person
+from register import catalogue, rules
+from register.models import (
+    Decision,
+    Discipline,
+    Initiative,
+    InitiativeUse,
+    Parameter,
+    Rating,
+    Record,
+    UnitRating,
+)
+
+PARAMETER_KEYS = {
+    "TTLDTT_LDTT_SHARE": "ttldtt_ldtt_share",
+    "TTLDXS_LDTT_SHARE": "ttldxs_ldtt_share",
+}
+SERIOUS = (
+    Discipline.WARNING,
+    Discipline.DEMOTION,
+    Discipline.DISMISSAL_FROM_POST,
+    Discipline.DISMISSAL,
+)
+
+
+# --- scoping ----------------------------------------------------------------------------------------
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    if permissions.sees_everything(user, "person.view"):
+        return Person.objects.all()
+    return Person.objects.filter(unit__in=permissions.visible_orgs(user, "person.view"))
+
+
+def visible_records(user: Any) -> QuerySet[Record]:
+    """Records of the people and units the user may see (a person's records follow them)."""
+    qs = Record.objects.all()
+    if permissions.sees_everything(user, "register.view"):
+        return qs
+    orgs = permissions.visible_orgs(user, "register.view")
+    return qs.filter(Q(person__unit__in=orgs) | Q(org__in=orgs))
+
+
+def visible_decisions(user: Any) -> QuerySet[Decision]:
+    qs = Decision.objects.select_related("issuer")
+    if permissions.sees_everything(user, "register.view"):
+        return qs
+    orgs = permissions.visible_orgs(user, "register.view")
+    # A decision is seen by the issuer's people and by those who see one of its recipients.
+    return qs.filter(
+        Q(issuer__in=orgs)
+        | Q(
+            pk__in=Record.objects.filter(Q(person__unit__in=orgs) | Q(org__in=orgs)).values(
+                "decision"
+            )
+        )
+    ).distinct()
+
+
+def tenant_of(org: Org) -> Org | None:
+    """The ministry, central body or province whose parameters apply to a unit (its top ancestor)."""
+    parts = [p for p in org.path.split("/") if p]
+    if not parts:
+        return None
+    return Org.objects.filter(pk=int(parts[0])).first()
+
+
+def overrides_for(org: Org | None, day: dt.date) -> dict[str, Any]:
+    """The tenant's parameters in force on `day`, as engine parameter overrides."""
+    tenant = tenant_of(org) if org is not None else None
+    if tenant is None:
+        return {}
+    out: dict[str, Any] = {}
+    rows = Parameter.objects.filter(org=tenant, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    for p in rows:
+        name = PARAMETER_KEYS.get(p.key)
+        if name:
+            out[name] = str(p.value)
+    return out
+
+
+def parameter_value(org: Org | None, key: str, day: dt.date) -> Decimal | None:
+    tenant = tenant_of(org) if org is not None else None
+    if tenant is None:
+        return None
+    p = (
+        Parameter.objects.filter(org=tenant, key=key, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+    return p.value if p else None
+
+
+# --- lineage ----------------------------------------------------------------------------------------
+
+
+def lineage_ids(org: Org) -> list[int]:
+    """The unit and every unit merged or renamed into it, transitively (their records are its)."""
+    ids = [org.pk]
+    queue = [org.pk]
+    while queue:
+        preds = list(
+            LineageEvent.objects.filter(
+                successor_id__in=queue, kind__in=[LineageKind.MERGED_INTO, LineageKind.RENAMED]
+            )
+            .exclude(predecessor_id__in=ids)
+            .values_list("predecessor_id", flat=True)
+        )
+        preds = list(dict.fromkeys(preds))
+        ids.extend(preds)
+        queue = preds
+    return ids
+
+
+# --- cases for the engine ---------------------------------------------------------------------------
+
+
+def person_case(person: Person, target: str, year: int) -> rules.Case:
+    """A person's case from the register: ratings, records not revoked, initiatives authored."""
+    history: list[rules.Entry] = [
+        rules.Entry(r.year, r.rating, f"rating:{r.pk}")
+        for r in Rating.objects.filter(person=person, year__lte=year).order_by("year")
+    ]
+    history += [
+        rules.Entry(r.year, r.code, f"record:{r.pk}")
+        for r in Record.objects.filter(person=person, revoked=False, year__lte=year).order_by(
+            "year", "pk"
+        )
+    ]
+    return rules.Case(
+        subject="individual",
+        target=target,
+        year=year,
+        history=tuple(history),
+        initiatives=person_initiatives(person, year),
+    )
+
+
+def person_initiatives(person: Person, year: int) -> tuple[rules.Initiative, ...]:
+    uses = dict(
+        InitiativeUse.objects.filter(initiative__authors=person).values_list(
+            "initiative_id", "code"
+        )
+    )
+    return tuple(
+        rules.Initiative(
+            id=i.code, year=i.year, scope=i.scope, used_for=uses.get(i.pk), title=i.title
+        )
+        for i in Initiative.objects.filter(authors=person, year__lte=year).order_by("year", "code")
+    )
+
+
+def unit_members(org: Org, year: int) -> rules.Members:
+    """A unit's members in `year`: the people rated there that year (and in its predecessors)."""
+    ids = lineage_ids(org)
+    ratings = Rating.objects.filter(org_id__in=ids, year=year)
+    agg = ratings.aggregate(
+        total=Count("pk"),
+        completed=Count("pk", filter=Q(rating__in=sorted(rules.COMPLETED))),
+        disciplined=Count("pk", filter=Q(discipline__in=SERIOUS)),
+    )
+    people = ratings.values("person_id")
+    held = Record.objects.filter(person_id__in=people, year=year, revoked=False)
+    ldtt = held.filter(code="LDTT").values("person_id").distinct().count()
+    cstd = held.filter(code="CSTD_CS").values("person_id").distinct().count()
+    return rules.Members(
+        total=agg["total"],
+        completed=agg["completed"],
+        ldtt=ldtt,
+        cstd_cs=cstd,
+        disciplined=agg["disciplined"],
+    )
+
+
+def unit_case(org: Org, target: str, year: int) -> rules.Case:
+    ids = lineage_ids(org)
+    history = [
+        rules.Entry(r.year, r.rating, f"unit_rating:{r.pk}")
+        for r in UnitRating.objects.filter(org_id__in=ids, year__lte=year).order_by("year")
+    ]
+    history += [
+        rules.Entry(r.year, r.code, f"record:{r.pk}")
+        for r in Record.objects.filter(org_id__in=ids, revoked=False, year__lte=year)
+    ]
+    return rules.Case(
+        subject="collective",
+        target=target,
+        year=year,
+        history=tuple(history),
+        members=unit_members(org, year),
+    )
+
+
+def evaluate_person(person: Person, target: str, year: int) -> rules.Result:
+    day = rules.default_day(year)
+    rule_set = rules.rule_set_for(catalogue.rule_sets(), day)
+    return rules.evaluate(
+        person_case(person, target, year), rule_set, overrides_for(person.unit, day)
+    )
+
+
+def evaluate_unit(org: Org, target: str, year: int) -> rules.Result:
+    day = rules.default_day(year)
+    rule_set = rules.rule_set_for(catalogue.rule_sets(), day)
+    return rules.evaluate(unit_case(org, target, year), rule_set, overrides_for(org, day))
+
+
+INDIVIDUAL_TARGETS = [t for t, s in rules.TARGETS.items() if s == "individual"]
+COLLECTIVE_TARGETS = [t for t, s in rules.TARGETS.items() if s == "collective"]
+
+
+def person_outlook(person: Person, years: list[int]) -> list[dict[str, Any]]:
+    """Every individual target for each of `years`, evaluated (one case read per year)."""
+    sets = catalogue.rule_sets()
+    out = []
+    for year in years:
+        day = rules.default_day(year)
+        rule_set = rules.rule_set_for(sets, day)
+        overrides = overrides_for(person.unit, day)
+        base = person_case(person, "LDTT", year)
+        for target in INDIVIDUAL_TARGETS:
+            case = rules.Case("individual", target, year, base.history, base.initiatives)
+            out.append({"year": year, "result": rules.evaluate(case, rule_set, overrides)})
+    return out
+
+
+# --- timelines --------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineItem:
+    year: int
+    kind: str  # rating | record | initiative | unit_rating
+    code: str
+    label: str
+    unit: Org | None
+    obj: Any
+    revoked: bool = False
+
+
+def person_timeline(person: Person) -> list[TimelineItem]:
+    """Every rating, title, form and initiative of a person in order, across transfers."""
+    items: list[TimelineItem] = []
+    for r in Rating.objects.filter(person=person).select_related("org"):
+        items.append(TimelineItem(r.year, "rating", r.rating, r.get_rating_display(), r.org, r))
+    records = (
+        Record.objects.filter(person=person)
+        .select_related("decision__issuer", "unit", "revocation")
+        .order_by("year", "pk")
+    )
+    for rec in records:
+        items.append(
+            TimelineItem(
+                rec.year, "record", rec.code, catalogue_name(rec.code), rec.unit, rec, rec.revoked
+            )
+        )
+    for ini in Initiative.objects.filter(authors=person).select_related("recognised_by", "use"):
+        items.append(
+            TimelineItem(ini.year, "initiative", ini.scope, ini.title, ini.recognised_by, ini)
+        )
+    order = {"rating": 0, "record": 1, "initiative": 2}
+    items.sort(key=lambda i: (i.year, order[i.kind]))
+    return items
+
+
+def unit_timeline(org: Org) -> list[TimelineItem]:
+    """A unit's collective ratings and records, in order, with its predecessors' (lineage)."""
+    ids = lineage_ids(org)
+    units = Org.objects.in_bulk(ids)
+    items: list[TimelineItem] = []
+    for r in UnitRating.objects.filter(org_id__in=ids):
+        items.append(
+            TimelineItem(
+                r.year, "unit_rating", r.rating, r.get_rating_display(), units[r.org_id], r
+            )
+        )
+    for rec in Record.objects.filter(org_id__in=ids).select_related(
+        "decision__issuer", "revocation"
+    ):
+        items.append(
+            TimelineItem(
+                rec.year,
+                "record",
+                rec.code,
+                catalogue_name(rec.code),
+                units.get(rec.org_id or 0),
+                rec,
+                rec.revoked,
+            )
+        )
+    items.sort(key=lambda i: (i.year, 0 if i.kind == "unit_rating" else 1))
+    return items
+
+
+_NAMES: dict[str, str] = {}
+
+
+def catalogue_name(code: str) -> str:
+    if not _NAMES:
+        from register.models import Award
+
+        _NAMES.update(dict(Award.objects.values_list("code", "name")))
+    return _NAMES.get(code) or rules.NAMES.get(code, code)
+
+
+# --- search -----------------------------------------------------------------------------------------
+
+
+def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
+    """Records the user may see, filtered; names are matched without diacritics."""
+    qs = visible_records(user).select_related("decision__issuer", "person__unit", "org", "unit")
+    q = fold(str(filters.get("q") or ""))
+    if q:
+        qs = qs.filter(Q(person__name_key__contains=q) | Q(org__search_key__contains=q))
+    unit_id = filters.get("unit")
+    if unit_id:
+        unit = permissions.visible_orgs(user, "register.view").filter(pk=unit_id).first()
+        if unit is None:
+            return qs.none()
+        paths = Org.objects.filter(path__startswith=unit.path)
+        qs = qs.filter(Q(person__unit__in=paths) | Q(org__in=paths) | Q(unit__in=paths))
+    for name, field in (
+        ("code", "code"),
+        ("year", "year"),
+        ("category", "decision__category"),
+        ("gender", "person__gender"),
+        ("person_category", "person__category"),
+    ):
+        value = filters.get(name)
+        if value not in (None, ""):
+            qs = qs.filter(**{field: value})
+    level = filters.get("level")
+    if level:
+        from register.models import Award
+
+        qs = qs.filter(code__in=Award.objects.filter(level=level).values("code"))
+    ethnicity = str(filters.get("ethnicity") or "").strip()
+    if ethnicity == "minority":
+        qs = qs.filter(person__isnull=False).exclude(person__ethnicity__iexact="Kinh")
+    elif ethnicity:
+        qs = qs.filter(person__ethnicity__iexact=ethnicity)
+    subject = filters.get("subject")
+    if subject == "individual":
+        qs = qs.filter(person__isnull=False)
+    elif subject == "collective":
+        qs = qs.filter(org__isnull=False)
+    revoked = filters.get("revoked")
+    if revoked == "no":
+        qs = qs.filter(revoked=False)
+    elif revoked == "yes":
+        qs = qs.filter(revoked=True)
+    return qs.order_by("-year", "-decision__date", "pk")
