@@ -31,6 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ),
         ("votes", _("Votes"), reverse("votes:poll-list"), True),
         (
+            "register",
+            _("Commendations"),
+            reverse("register:record-list"),
+            can(user, "register.view"),
+        ),
+        (
             "imports",
             _("Excel import"),
             reverse("imports:job-list"),

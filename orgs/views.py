@@ -81,11 +81,13 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     children = selectors.org_children(user=request.user, org=org)
     from people.models import Person
+    from register.views import unit_panel
 
     return render(
         request,
         "orgs/org_detail.html",
         {
+            **unit_panel(org),
             "org": org,
             "lineage": lineage,
             "openable": openable,

@@ -70,10 +70,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, pk)
+    from register.views import person_panel
+
     return render(
         request,
         "people/person_detail.html",
         {
+            **person_panel(person, request.user),
             "person": person,
             "postings": selectors.person_postings(person=person),
             "show_personal": permissions.can(request.user, "person.view_personal", person),

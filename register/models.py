@@ -495,3 +495,7 @@ class Sweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.started_at})"
+
+
+# The Excel import of a decision's recipient list keeps its jobs and staged rows in its own module.
+from register.import_models import *  # noqa: E402, F403

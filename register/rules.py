@@ -20,6 +20,7 @@ Definitions (domain.md §6):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -622,7 +623,7 @@ def _collective(case: Case, p: Mapping[str, Any], excellent: bool) -> list[Crite
     percent = f"{(need * 100).normalize():f}%"
     lacking = 0
     if not enough and m.total > 0:
-        lacking = int(-(-(need * m.total - m.ldtt) // 1))  # ceiling
+        lacking = math.ceil(need * m.total - m.ldtt)
     out.append(
         Criterion(
             f"{target}.ldtt_share",

@@ -233,7 +233,7 @@ def record_revoke(
         actor=actor,
         action="register.record.revoked",
         obj=record,
-        org_id=(record.person.unit_id if record.person_id else record.org_id),
+        org_id=(record.person.unit_id if record.person is not None else record.org_id),
         changes={
             "reason": reason,
             "decision_number": decision_number,

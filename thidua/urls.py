@@ -18,6 +18,7 @@ urlpatterns = [
     path("movements/", include("movements.urls")),
     path("scoring/", include("scoring.urls")),
     path("votes/", include("votes.urls")),
+    path("register/", include("register.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
