@@ -1,7 +1,5 @@
 """Register endpoints: the stateless eligibility check, a person's eligibility, records, catalogue."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import Http404, HttpRequest

@@ -88,7 +88,7 @@ def langson_client() -> Client:
 def test_2016_has_one_locked_sample_table_with_a_final_sheet_per_member(
     output: str, table: ScoringTable
 ) -> None:
-    assert "2 scoring table(s) created" in output
+    assert "2 scoring table(s), " in output
     assert ScoringTable.objects.filter(cluster_year=year(2016)).count() == 1
     assert table.status == TableStatus.LOCKED
     assert table.version == 1
@@ -234,7 +234,7 @@ def test_loading_the_demo_again_creates_nothing(table: ScoringTable) -> None:
 
     call_command("load_demo", password="x", stdout=out)
 
-    assert "0 scoring table(s) created" in out.getvalue()
+    assert "0 scoring table(s), 0 commendation(s) created" in out.getvalue()
     assert counts() == before
     assert before["tables"] == 2 and before["sheets"] == 7
 

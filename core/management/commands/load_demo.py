@@ -95,11 +95,14 @@ class Command(BaseCommand):
         created_covenants = self._covenants(data["covenants"])
         created_movements = load_movements()
         created_tables = self._scoring()
+        from register.demo import load as load_register
+
+        created_records = load_register()
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
             f"{created_covenants} covenant(s), {created_movements} movement(s), "
-            f"{created_tables} scoring table(s) created"
+            f"{created_tables} scoring table(s), {created_records} commendation(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
