@@ -1,11 +1,14 @@
 """Register endpoints: the stateless eligibility check, a person's eligibility, records, catalogue."""
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt, ValidationError
 
 from core import permissions
 from people.models import Person
@@ -32,25 +35,25 @@ EXAMPLE = {
 
 class HistoryIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    year: int
+    year: StrictInt
     code: str = Field(description="a rating (HTXSNV, HTTNV, HTNV, KHTNV), title or form code")
 
 
 class InitiativeIn(Schema):
     model_config = ConfigDict(extra="forbid")
     id: str
-    year: int
+    year: StrictInt
     scope: str = Field(description="CO_SO, BO_TINH or TOAN_QUOC")
     used_for: str | None = Field(None, description="the code it already served as a criterion for")
 
 
 class MembersIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    total: int
-    completed: int
-    ldtt: int
-    cstd_cs: int
-    disciplined: int = Field(0, description="members disciplined at warning or above")
+    total: StrictInt
+    completed: StrictInt
+    ldtt: StrictInt
+    cstd_cs: StrictInt
+    disciplined: StrictInt = Field(0, description="members disciplined at warning or above")
 
 
 class EvaluateIn(Schema):
@@ -58,7 +61,7 @@ class EvaluateIn(Schema):
     target: str = Field(
         description="LDTT, CSTD_CS, CSTD_BO, CSTD_TQ, BK_BO, BK_TTG, HCLD3, TTLDTT, TTLDXS"
     )
-    year: int
+    year: StrictInt
     subject: str = Field(description="individual or collective")
     history: list[HistoryIn] = Field(default_factory=list)
     initiatives: list[InitiativeIn] = Field(default_factory=list)
@@ -111,17 +114,67 @@ def _case(body: EvaluateIn) -> rules.Case:
     )
 
 
+MESSAGES = {
+    "missing": gettext_lazy("The field %(f)s is missing."),
+    "extra_forbidden": gettext_lazy("The field %(f)s is not part of a case."),
+    "int_type": gettext_lazy("%(f)s must be a whole number."),
+    "int_parsing": gettext_lazy("%(f)s must be a whole number."),
+    "int_from_float": gettext_lazy("%(f)s must be a whole number."),
+    "string_type": gettext_lazy("%(f)s must be text."),
+    "list_type": gettext_lazy("%(f)s must be a list."),
+    "model_type": gettext_lazy("%(f)s must be a JSON object."),
+    "model_attributes_type": gettext_lazy("%(f)s must be a JSON object."),
+    "dict_type": gettext_lazy("%(f)s must be a JSON object."),
+}
+
+
+def _invalid(exc: ValidationError) -> dict[str, Any]:
+    error = exc.errors()[0]
+    field = (
+        "".join(
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if i else str(part))
+            for i, part in enumerate(error.get("loc", ()))
+        )
+        or "body"
+    )
+    message = MESSAGES.get(error.get("type", ""), gettext_lazy("The value of %(f)s is not valid."))
+    return {"detail": str(message) % {"f": field}, "field": field}
+
+
 @router.post(
     "/eligibility/evaluate",
     response={200: EvaluateOut, 422: ErrorOut},
     summary="Check a case against the eligibility rules (stateless)",
-    openapi_extra={"requestBody": {"content": {"application/json": {"example": EXAMPLE}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": EvaluateIn.model_json_schema(ref_template="#/$defs/{model}"),
+                    "example": EXAMPLE,
+                }
+            },
+        }
+    },
 )
-def evaluate(request: HttpRequest, body: EvaluateIn) -> Any:
+def evaluate(request: HttpRequest) -> Any:
     """Applies the rule set in force at the end of `year` to the history sent, and says why: each
     criterion with pass or fail, the records that satisfy it and what is missing. Nothing is stored.
-    Unknown codes, impossible years and malformed input answer 422 naming the field."""
+    Unknown codes, impossible years and malformed input answer 422 with a message naming the field.
+    """
     permissions.require(request.user, "register.view")
+    try:
+        data = json.loads(request.body or b"")
+    except ValueError:
+        return Status(422, {"detail": _("The request body is not valid JSON."), "field": "body"})
+    if not isinstance(data, dict):
+        return Status(
+            422, {"detail": _("The request body must be a JSON object."), "field": "body"}
+        )
+    try:
+        body = EvaluateIn.model_validate(data)
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
     case = _case(body)
     try:
         rules.check_case(case, catalogue.known_codes())

@@ -354,7 +354,11 @@ def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
         qs = qs.filter(code__in=Award.objects.filter(level=level).values("code"))
     ethnicity = str(filters.get("ethnicity") or "").strip()
     if ethnicity == "minority":
-        qs = qs.filter(person__isnull=False).exclude(person__ethnicity__iexact="Kinh")
+        qs = (
+            qs.filter(person__isnull=False)
+            .exclude(person__ethnicity__iexact="Kinh")
+            .exclude(person__ethnicity="")
+        )
     elif ethnicity:
         qs = qs.filter(person__ethnicity__iexact=ethnicity)
     subject = filters.get("subject")

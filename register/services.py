@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core import permissions
 from core.audit import Entry, audit_log, audit_log_many
 from core.errors import DomainError
+from core.text import fold
 from core.uploads import SCANS, check_document
 from movements.models import Movement
 from orgs.models import Org
@@ -44,6 +45,11 @@ from register.models import (
 MIN_YEAR = rules.MIN_YEAR
 
 
+def _created(**values: Any) -> dict[str, list[Any]]:
+    """Audit changes of something new: [before, after] per field, nothing before."""
+    return {k: [None, v] for k, v in values.items()}
+
+
 def _check_year(year: int, *, field: str, today: dt.date | None = None) -> None:
     latest = (today or timezone.localdate()).year
     if not MIN_YEAR <= year <= latest:
@@ -58,6 +64,21 @@ def _check_date(day: dt.date, *, field: str) -> None:
         raise DomainError(_("The date cannot be in the future."), field=field)
     if day.year < MIN_YEAR:
         raise DomainError(_("The date is too early."), field=field)
+
+
+def _number_taken(issuer: Org, number: str) -> bool:
+    """Whether the issuer has a decision of that number, ignoring case and diacritics ("QĐ" and
+    "qđ"; SQLite's case-insensitive match folds ASCII letters only, so it is compared here)."""
+    from django.db.models.functions import Length
+
+    key = fold(number)
+    same_length = (
+        Decision.objects.filter(issuer=issuer)
+        .annotate(n=Length("number"))
+        .filter(n=len(number))
+        .values_list("number", flat=True)
+    )
+    return any(fold(other) == key for other in same_length)
 
 
 def award_get(code: str, *, field: str = "code") -> Award:
@@ -92,7 +113,7 @@ def decision_create(
     _check_date(date, field="date")
     if category not in Category.values:
         raise DomainError(_("Unknown category."), field="category")
-    if Decision.objects.filter(issuer=issuer, number__iexact=number).exists():
+    if _number_taken(issuer, number):
         raise DomainError(
             _("%(u)s already has a decision numbered %(n)s.") % {"u": issuer.name, "n": number},
             field="number",
@@ -117,7 +138,7 @@ def decision_create(
         action="register.decision.created",
         obj=decision,
         org_id=issuer.pk,
-        changes={"number": number, "date": date, "category": category},
+        changes=_created(number=number, date=date, category=category),
     )
     return decision
 
@@ -184,7 +205,7 @@ def record_add(
         action="register.record.added",
         obj=record,
         org_id=(person.unit_id if person is not None else org.pk if org else None),
-        changes={"decision": decision.number, "code": code, "year": year, "amount": amount},
+        changes=_created(decision=decision.number, code=code, year=year, amount=amount),
     )
     return record
 
@@ -235,10 +256,13 @@ def record_revoke(
         obj=record,
         org_id=(record.person.unit_id if record.person is not None else record.org_id),
         changes={
-            "reason": reason,
-            "decision_number": decision_number,
-            "decision_date": decision_date,
-            "initiatives_freed": freed,
+            "revoked": [False, True],
+            **_created(
+                reason=reason,
+                decision_number=decision_number,
+                decision_date=decision_date,
+                initiatives_freed=freed,
+            ),
         },
     )
     return revocation
@@ -257,7 +281,8 @@ def ratings_save(
 ) -> int:
     """Save a unit's annual ratings: (person, rating, discipline) per row; an empty rating clears.
 
-    Returns how many rows changed."""
+    A person has one rating a year, given where they worked: someone rated in another unit that
+    year (a transfer) can only be rated there. Returns how many rows changed."""
     permissions.require(actor, "register.rate", org)
     _check_year(year, field="year")
     existing = {r.person_id: r for r in Rating.objects.filter(org=org, year=year)}
@@ -273,20 +298,27 @@ def ratings_save(
             raise DomainError(_("Unknown rating: %(r)s.") % {"r": code}, field="rating")
         if discipline not in Discipline.values:
             raise DomainError(_("Unknown discipline: %(d)s.") % {"d": discipline})
+        old = existing.get(person.pk)
+        if old is None:
+            permissions.require(actor, "person.view", person)
         if person.pk in elsewhere:
+            if not code:
+                continue  # rated where they worked that year; nothing to do here
             raise DomainError(
                 _("%(p)s is already rated for %(y)s in %(u)s.")
                 % {"p": person.full_name, "y": year, "u": elsewhere[person.pk]}
             )
-        old = existing.get(person.pk)
         if not code:
             if old is not None:
+                entries.append(
+                    _rating_entry(person, org, year, (old.rating, old.discipline), ("", ""))
+                )
                 old.delete()
                 changed += 1
-                entries.append(_rating_entry(person, org, year, old.rating, ""))
             continue
         if old is not None and old.rating == code and old.discipline == discipline:
             continue
+        before = (old.rating, old.discipline) if old is not None else ("", "")
         if old is None:
             Rating.objects.create(
                 person=person, year=year, org=org, rating=code, discipline=discipline
@@ -295,22 +327,21 @@ def ratings_save(
             old.rating, old.discipline = code, discipline
             old.save(update_fields=["rating", "discipline", "updated_at"])
         changed += 1
-        entries.append(_rating_entry(person, org, year, old.rating if old else "", code))
+        entries.append(_rating_entry(person, org, year, before, (code, discipline)))
     if entries:
         audit_log_many(actor=actor, entries=entries)
     return changed
 
 
-def _rating_entry(person: Person, org: Org, year: int, before: str, after: str) -> Entry:
-    return Entry(
-        "register.rating.saved",
-        person,
-        "",
-        "",
-        "",
-        org.pk,
-        {"year": year, "rating": {"before": before, "after": after}},
-    )
+def _rating_entry(
+    person: Person, org: Org, year: int, before: tuple[str, str], after: tuple[str, str]
+) -> Entry:
+    changes: dict[str, Any] = {"year": [year, year]}
+    if before[0] != after[0]:
+        changes["rating"] = [before[0], after[0]]
+    if before[1] != after[1]:
+        changes["discipline"] = [before[1], after[1]]
+    return Entry("register.rating.saved", person, "", "", "", org.pk, changes)
 
 
 @transaction.atomic
@@ -335,7 +366,7 @@ def unit_rating_save(*, actor: Any, org: Org, year: int, rating: str) -> UnitRat
         action="register.unit_rating.saved",
         obj=org,
         org_id=org.pk,
-        changes={"year": year, "rating": {"before": before, "after": rating}},
+        changes={"year": [year, year], "rating": [before, rating]},
     )
     return result
 
@@ -387,7 +418,7 @@ def initiative_create(
         action="register.initiative.created",
         obj=initiative,
         org_id=recognised_by.pk,
-        changes={"scope": scope, "authors": [p.pk for p in authors]},
+        changes=_created(scope=scope, authors=[p.pk for p in authors]),
     )
     return initiative
 
@@ -439,7 +470,7 @@ def initiative_use(
         action="register.initiative.used",
         obj=initiative,
         org_id=initiative.recognised_by_id,
-        changes={"code": code, "year": year, "record": record.pk if record else None},
+        changes=_created(code=code, year=year, record=record.pk if record else None),
     )
     return use
 
@@ -484,6 +515,6 @@ def parameter_set(
         action="register.parameter.set",
         obj=param,
         org_id=org.pk,
-        changes={"key": key, "value": value, "valid_from": valid_from},
+        changes=_created(key=key, value=value, valid_from=valid_from),
     )
     return param

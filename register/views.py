@@ -396,8 +396,9 @@ def _eligible(user: Any, target: str, year: int, unit: Org | None) -> tuple[Quer
     orgs = permissions.visible_orgs(user, "register.view")
     if unit is not None:
         orgs = orgs.filter(path__startswith=unit.path)
+    uids: Any
     if run is not None:
-        ids = (
+        uids = (
             UnitEligibility.objects.filter(year=year)
             .annotate(hit=bit_of("mask", bit))
             .filter(hit__gt=0)

@@ -19,7 +19,6 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
