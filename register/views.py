@@ -370,6 +370,7 @@ def _eligible(user: Any, target: str, year: int, unit: Org | None) -> tuple[Quer
         people = selectors.visible_people(user).select_related("unit")
         if unit is not None:
             people = people.filter(unit__path__startswith=unit.path)
+        ids: Any
         if run is not None:
             ids = (
                 PersonEligibility.objects.filter(year=year)

@@ -25,7 +25,8 @@ from register.models import (
 
 YEAR = 2025
 YEARS = range(2014, 2026)
-RATING_WEIGHTS = (("HTXSNV", 4), ("HTTNV", 7), ("HTNV", 0.4), ("KHTNV", 0.2))
+RATING_CODES = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+RATING_WEIGHTS = (4.0, 7.0, 0.4, 0.2)
 
 
 def _random_register(unit: Org, seed: int, people: int = 60) -> list[Person]:
@@ -38,10 +39,9 @@ def _random_register(unit: Org, seed: int, people: int = 60) -> list[Person]:
         p = Person.objects.create(full_name=f"Người thử {seed}-{n}", gender="M", unit=unit)
         Posting.objects.create(person=p, org=unit, start_date=dt.date(2010, 1, 1))
         persons.append(p)
-        codes, weights = zip(*RATING_WEIGHTS, strict=True)
         for year in YEARS:
             if rng.random() < 0.97:
-                rating = rng.choices(codes, weights)[0]
+                rating = rng.choices(RATING_CODES, RATING_WEIGHTS)[0]
                 Rating.objects.create(person=p, year=year, org=unit, rating=rating)
             for code, chance in (
                 ("LDTT", 0.7),
