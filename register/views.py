@@ -35,6 +35,7 @@ from register.models import (
     Record,
     RuleSet,
     UnitEligibility,
+    UnitRating,
 )
 
 EXPORT_LIMIT = 200_000
@@ -593,7 +594,19 @@ def ratings(request: HttpRequest) -> HttpResponse:
                     "name_key", "pk"
                 )[:500]
             )
-            if request.method == "POST":
+            unit_rating = UnitRating.objects.filter(org=unit, year=year).first()
+            can_rate_unit = permissions.can(request.user, "register.manage", unit)
+            if request.method == "POST" and "unit_rating" in request.POST:
+                permissions.require(request.user, "register.manage", unit)
+                try:
+                    services.unit_rating_save(
+                        actor=request.user, org=unit, year=year, rating=request.POST["unit_rating"]
+                    )
+                    messages.success(request, _("The unit's rating was saved."))
+                    return redirect(f"{request.path}?{request.GET.urlencode()}")
+                except DomainError as exc:
+                    messages.error(request, exc.message)
+            elif request.method == "POST":
                 rows = []
                 for p in people:
                     rows.append(
@@ -610,6 +623,8 @@ def ratings(request: HttpRequest) -> HttpResponse:
                 except DomainError as exc:
                     messages.error(request, exc.message)
             context.update(
+                unit_rating=unit_rating,
+                can_rate_unit=can_rate_unit,
                 unit=unit,
                 year=year,
                 rows=[(p, existing.get(p.pk)) for p in people],
