@@ -301,6 +301,9 @@ def run(year: int | None = None, log: Any = None) -> Sweep:
     unit_sql = unit_mask_sql(year, rule_set.params, tenant_shares(year))
     lineage = _lineage_units(year)
     with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # One pass over every rating and record: hash the groups in memory, not on disk.
+            cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute("DELETE FROM register_personeligibility WHERE year = %s", [year])
         cur.execute(
             "INSERT INTO register_personeligibility (person_id, year, mask) "
