@@ -229,11 +229,18 @@ def bench_import(rows: int, year: int) -> dict[str, Any]:
     admin = user_create(actor=None, username="bench.quantri", password=PASSWORD)
     membership_grant(actor=None, user=admin, role=Role.ADMIN, org=None)
     issuer = Org.objects.get(code="TW-HDTDKT")
-    people = list(
-        Person.objects.order_by("?").values_list("full_name", "birth_year", "gender", "unit__code")[
-            :rows
-        ]
-    )
+    # People a list can tell apart: one row per name, birth year and unit (namesakes born the same
+    # year in the same unit would be the same line of the file, which the import refuses).
+    seen: set[tuple[Any, ...]] = set()
+    people: list[tuple[str, int | None, str, str]] = []
+    sample = Person.objects.order_by("?").values_list(
+        "full_name", "birth_year", "gender", "unit__code"
+    )[: rows + rows // 5]
+    for name, birth, gender, unit in sample:
+        key = (name, birth, unit)
+        if key not in seen and len(people) < rows:
+            seen.add(key)
+            people.append((name, birth, gender, unit))
     content = decision_workbook(people, year)
     decision = services.decision_create(
         actor=admin,

@@ -206,7 +206,7 @@ def person_eligibility(
     case = selectors.person_case(person, query.target, query.year)
     try:
         rules.check_case(case, catalogue.known_codes())
-        result = selectors.evaluate_person(person, query.target, query.year)
+        result = selectors.evaluate_person(person, query.target, query.year, case=case)
     except rules.CaseError as exc:
         return Status(422, {"detail": exc.message, "field": exc.field})
     return result.as_dict()

@@ -80,8 +80,35 @@ def reward_amount(code: str, day: dt.date) -> int:
     return int((award.reward_multiple * salary).to_integral_value())
 
 
+# Rule sets and codes change rarely (an administrator's edit): each process keeps them for a minute,
+# and forgets them at once when this process saves one (register.apps connects the signals).
+CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def clear_cache(**_kwargs: Any) -> None:
+    _cache.clear()
+
+
+def _cached(key: str, load: Any) -> Any:
+    import time
+
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    _cache[key] = (now, value)
+    return value
+
+
 def rule_sets() -> list[rules.RuleSet]:
     """Every rule set of the database, as the engine's value objects."""
+    result: list[rules.RuleSet] = _cached("rule_sets", _load_rule_sets)
+    return result
+
+
+def _load_rule_sets() -> list[rules.RuleSet]:
     from register.models import RuleSet
 
     return [
@@ -101,4 +128,8 @@ def rule_sets() -> list[rules.RuleSet]:
 def known_codes() -> set[str]:
     from register.models import Award
 
-    return set(Award.objects.values_list("code", flat=True)) | set(rules.TARGETS)
+    def load() -> set[str]:
+        return set(Award.objects.values_list("code", flat=True)) | set(rules.TARGETS)
+
+    result: set[str] = _cached("known_codes", load)
+    return result

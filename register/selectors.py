@@ -82,11 +82,11 @@ def tenant_of(org: Org) -> Org | None:
 
 def overrides_for(org: Org | None, day: dt.date) -> dict[str, Any]:
     """The tenant's parameters in force on `day`, as engine parameter overrides."""
-    tenant = tenant_of(org) if org is not None else None
-    if tenant is None:
+    parts = [p for p in org.path.split("/") if p] if org is not None else []
+    if not parts:
         return {}
     out: dict[str, Any] = {}
-    rows = Parameter.objects.filter(org=tenant, valid_from__lte=day).filter(
+    rows = Parameter.objects.filter(org_id=int(parts[0]), valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
     for p in rows:
@@ -209,11 +209,13 @@ def unit_case(org: Org, target: str, year: int) -> rules.Case:
     )
 
 
-def evaluate_person(person: Person, target: str, year: int) -> rules.Result:
+def evaluate_person(
+    person: Person, target: str, year: int, case: rules.Case | None = None
+) -> rules.Result:
     day = rules.default_day(year)
     rule_set = rules.rule_set_for(catalogue.rule_sets(), day)
     return rules.evaluate(
-        person_case(person, target, year), rule_set, overrides_for(person.unit, day)
+        case or person_case(person, target, year), rule_set, overrides_for(person.unit, day)
     )
 
 
