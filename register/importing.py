@@ -479,18 +479,26 @@ class Checker:
                 "pk", "name_key", "birth_year", "unit__path"
             ):
                 by_name.setdefault(name_key, []).append(Candidate(pk, birth_year, path))
+        # Namesakes born the same year, looked up directly: with a national register a common name
+        # has thousands of namesakes, and most rows are settled by the few born the same year.
+        by_name_year: dict[tuple[str, int | None], list[Candidate]] = {}
+        for name_key, candidates in by_name.items():
+            for c in candidates:
+                by_name_year.setdefault((name_key, c.birth_year), []).append(c)
         matched_rows: dict[tuple[int, str, int], int] = {}
         for line in people:
             assert line.unit is not None
             unit_path = line.unit.path
-            exact: list[int] = []
+            same_year = by_name_year.get((line.name_key, line.birth_year), ())
+            exact: list[int] = [c.pk for c in same_year if c.path.startswith(unit_path)]
             close: list[int] = []
-            for c in by_name.get(line.name_key, ()):
-                in_unit = c.path.startswith(unit_path)
-                if in_unit and c.birth_year == line.birth_year:
-                    exact.append(c.pk)
-                elif in_unit or (line.birth_year is not None and c.birth_year == line.birth_year):
-                    close.append(c.pk)
+            if len(exact) != 1:
+                for c in by_name.get(line.name_key, ()):
+                    in_unit = c.path.startswith(unit_path)
+                    if in_unit and c.birth_year == line.birth_year:
+                        continue
+                    if in_unit or (line.birth_year is not None and c.birth_year == line.birth_year):
+                        close.append(c.pk)
             if len(exact) == 1:
                 line.match = MatchKind.MATCHED
                 line.person_id = exact[0]
