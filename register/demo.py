@@ -44,6 +44,7 @@ def _unit_in(person: Person, year: int) -> Org:
 @transaction.atomic
 def load() -> int:
     """Create the demo register once; returns how many records were created."""
+    catalogue.load()  # the shipped catalogue and rule sets (a flushed test database lacks them)
     if Decision.objects.filter(summary=DEMO_NOTE).exists():
         return 0
     people = list(
