@@ -125,6 +125,17 @@ def _load_rule_sets() -> list[rules.RuleSet]:
     ]
 
 
+def award_names() -> dict[str, str]:
+    """{code: name} of the catalogue (cached like the rule sets)."""
+    from register.models import Award
+
+    def load() -> dict[str, str]:
+        return dict(Award.objects.values_list("code", "name"))
+
+    result: dict[str, str] = _cached("award_names", load)
+    return result
+
+
 def known_codes() -> set[str]:
     from register.models import Award
 

@@ -14,6 +14,7 @@ from core import permissions
 from core.text import fold
 from orgs.models import LineageEvent, LineageKind, Org
 from people.models import Person
+from people.selectors import visible_people as visible_people
 from register import catalogue, rules
 from register.models import (
     Decision,
@@ -39,12 +40,6 @@ SERIOUS = (
 
 
 # --- scoping ----------------------------------------------------------------------------------------
-
-
-def visible_people(user: Any) -> QuerySet[Person]:
-    if permissions.sees_everything(user, "person.view"):
-        return Person.objects.all()
-    return Person.objects.filter(unit__in=permissions.visible_orgs(user, "person.view"))
 
 
 def visible_records(user: Any) -> QuerySet[Record]:
@@ -312,15 +307,9 @@ def unit_timeline(org: Org) -> list[TimelineItem]:
     return items
 
 
-_NAMES: dict[str, str] = {}
-
-
 def catalogue_name(code: str) -> str:
-    if not _NAMES:
-        from register.models import Award
-
-        _NAMES.update(dict(Award.objects.values_list("code", "name")))
-    return _NAMES.get(code) or rules.NAMES.get(code, code)
+    names = catalogue.award_names()
+    return names.get(code) or rules.NAMES.get(code, code)
 
 
 # --- search -----------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ the MASK_YEARS years ending in Y: a chain longer than that counts as that long.
 # ruff: noqa: S608  (the SQL is built from integers and codes quoted by _quote_list; no user text)
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Mapping
 from decimal import Decimal
@@ -342,11 +341,3 @@ def latest(year: int) -> Sweep | None:
     return (
         Sweep.objects.filter(year=year, finished_at__isnull=False).order_by("-started_at").first()
     )
-
-
-def targets_of(mask: int) -> list[str]:
-    return [t for t, bit in rules.BITS.items() if mask & bit]
-
-
-def today_year() -> int:
-    return dt.date.today().year

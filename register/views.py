@@ -3,7 +3,6 @@ initiatives, annual ratings and the catalogue."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -711,7 +710,3 @@ def person_panel(person: Person, user: Any) -> dict[str, Any]:
 
 def unit_panel(org: Org) -> dict[str, Any]:
     return {"unit_timeline": selectors.unit_timeline(org)}
-
-
-def today() -> dt.date:
-    return timezone.localdate()
