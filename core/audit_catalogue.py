@@ -70,6 +70,35 @@ ACTIONS = {
     "accounts.role.revoked": _("revoked a role"),
     "accounts.user.created": _("created the account"),
     "accounts.user.updated": _("changed the account"),
+    "dossiers.dossier.created": _("drafted a proposal dossier"),
+    "dossiers.dossier.updated": _("changed a proposal dossier"),
+    "dossiers.dossier.submitted": _("sent a proposal dossier"),
+    "dossiers.dossier.appraisal": _("began the appraisal of a dossier"),
+    "dossiers.dossier.comment": _("posted a dossier's candidates for public comment"),
+    "dossiers.dossier.council": _("sent a dossier to the council"),
+    "dossiers.dossier.approved": _("recorded the council's approval of a dossier"),
+    "dossiers.dossier.returned": _("returned a dossier"),
+    "dossiers.dossier.rejected": _("rejected a dossier"),
+    "dossiers.dossier.forwarded": _("forwarded a dossier to the next level"),
+    "dossiers.dossier.decided": _("recorded the decision on a dossier"),
+    "dossiers.dossier.council_poll": _("linked the council's vote to a dossier"),
+    "dossiers.recipient.added": _("proposed a recipient in a dossier"),
+    "dossiers.recipient.updated": _("changed a recipient's achievement report"),
+    "dossiers.recipient.removed": _("removed a recipient from a dossier"),
+    "dossiers.recipient.overridden": _("overrode a failed eligibility check"),
+    "dossiers.document.added": _("attached a document to a dossier"),
+    "dossiers.comment.received": _("received a public comment"),
+    "dossiers.comment.handled": _("recorded how a public comment was handled"),
+    "dossiers.holiday.saved": _("changed the holiday calendar"),
+    "dossiers.holiday.deleted": _("removed a day from the holiday calendar"),
+    "dossiers.level_rule.saved": _("changed a level's time limits"),
+    "complaints.complaint.received": _("received a complaint or denunciation"),
+    "complaints.complaint.assigned": _("assigned a complaint"),
+    "complaints.complaint.step": _("recorded a step in handling a complaint"),
+    "complaints.complaint.resolved": _("resolved a complaint"),
+    "exemplary.model.created": _("recorded an exemplary model"),
+    "exemplary.model.updated": _("changed an exemplary model"),
+    "exemplary.model.stage": _("moved an exemplary model to its next stage"),
 }
 
 OBJECT_TYPES = {
@@ -96,6 +125,11 @@ OBJECT_TYPES = {
     "register.parameter": _("Parameter"),
     "accounts.membership": _("Role"),
     "accounts.user": _("User"),
+    "dossiers.dossier": _("Proposal dossier"),
+    "dossiers.holiday": _("Holiday"),
+    "dossiers.levelrule": _("Time limits of a level"),
+    "complaints.complaint": _("Complaint or denunciation"),
+    "exemplary.exemplarymodel": _("Exemplary model"),
 }
 
 
@@ -119,6 +153,21 @@ EXTRA_FIELDS = {
     "people_matched": _("people matched"),
     "people_created": _("people created"),
     "collectives": _("collectives"),
+    "reference": _("reference"),
+    "recipient": _("recipient"),
+    "appraisal_due": _("appraisal due"),
+    "comment": _("public comment"),
+    "forwarded_to": _("forwarded to"),
+    "awarded": _("awarded"),
+    "not_awarded": _("not awarded"),
+    "check": _("check"),
+    "reason": _("reason"),
+    "handling": _("handling"),
+    "limits": _("time limits"),
+    "report": _("achievement report"),
+    "target": _("title or form"),
+    "poll": _("vote"),
+    "receiver": _("sent to"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.
@@ -135,6 +184,7 @@ ORG_FIELDS = {
     "participants",
     "reviewer",
     "voter",
+    "receiver",
 }
 
 

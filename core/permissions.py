@@ -45,6 +45,22 @@ ACTIONS: dict[str, frozenset[str]] = {
     "register.manage": KEEPERS,
     "register.rate": UNIT_KEEPERS,
     "register.parameters": KEEPERS,
+    # Proposal dossiers: prepared by the proposing unit, appraised and decided by the level they go
+    # to (its commendation officers), reviewed by its council; an officer may override a failed
+    # eligibility check with a written reason. The working-day calendar is national.
+    "dossier.view": ALL_ROLES,
+    "dossier.prepare": frozenset({Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT, Role.SECRETARIAT}),
+    "dossier.appraise": KEEPERS,
+    "dossier.override": KEEPERS,
+    "dossier.council": frozenset({Role.ADMIN, Role.OFFICER, Role.COUNCIL_MEMBER}),
+    "dossier.decide": KEEPERS,
+    "dossier.calendar": frozenset({Role.ADMIN}),
+    # Complaints and denunciations: received and handled by commendation officers; the
+    # complainant's identity is seen only by those who handle it.
+    "complaint.handle": KEEPERS,
+    # Exemplary models (điển hình tiên tiến): kept by a unit's focal points and officers.
+    "exemplary.view": ALL_ROLES,
+    "exemplary.manage": UNIT_KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
@@ -142,6 +158,10 @@ def _org_of(obj: Any) -> Any:
         return obj.person.unit if obj.person_id else obj.org
     if label == "register.initiative":
         return obj.recognised_by
+    if label == "dossiers.dossier":
+        return obj.proposer
+    if label == "dossiers.dossierrecipient":
+        return obj.dossier.proposer
     if label == "orgs.lineageevent":
         return obj.successor or obj.predecessor
     return getattr(obj, "org", None)
@@ -195,6 +215,19 @@ def can_act_for_member(user: Any, org: Any) -> bool:
     covenant and its reports. The unit's own focal points and officers (and those who keep its
     records through the unit's lineage) may; another member's focal point may not."""
     return can(user, "cluster.act_for_member", org)
+
+
+def can_on_dossier(user: Any, action: str, dossier: Any, side: str) -> bool:
+    """Whether the user may do `action` on a dossier from its proposing unit's side ("proposer")
+    or from the side of the level it was sent to ("receiver")."""
+    return can(user, action, dossier.proposer if side == "proposer" else dossier.receiver)
+
+
+def can_view_dossier(user: Any, dossier: Any) -> bool:
+    """A dossier is seen by the proposing unit's people and by the receiving level's."""
+    return can(user, "dossier.view", dossier.proposer) or can(
+        user, "dossier.view", dossier.receiver
+    )
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

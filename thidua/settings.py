@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "scoring",
     "votes",
     "register",
+    "dossiers",
+    "complaints",
+    "exemplary",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,11 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("votes/", include("votes.urls")),
     path("register/", include("register.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("exemplary/", include("exemplary.urls")),
+    # Pages for the public, without sign-in: candidates under public comment.
+    path("public/", include("dossiers.urls_public")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Complaints and denunciations (khiếu nại, tố cáo) about dossiers, records and decisions."""

@@ -1,0 +1,1 @@
+"""Exemplary models (điển hình tiên tiến): discovered, nurtured, summarised, replicated."""
