@@ -227,10 +227,12 @@ def recipient_add(
     if (person is None) == (org is None):
         raise DomainError(_("A recipient is either an individual or a collective."))
     award = _award(dossier.code)
-    individual = award.subject == "individual"
-    if individual and person is None:
+    # As in the register: an individual title goes to people only; a form (Bằng khen, Huân
+    # chương) of the individual kind may also go to a collective; a collective's award never to a
+    # person.
+    if award.subject == "individual" and award.kind == "title" and person is None:
         raise DomainError(_("%(a)s is for individuals.") % {"a": award.name}, field="recipient")
-    if not individual and person is not None:
+    if award.subject != "individual" and person is not None:
         raise DomainError(_("%(a)s is for collectives.") % {"a": award.name}, field="recipient")
     if person is not None:
         permissions.require(actor, "person.view", person)

@@ -146,18 +146,20 @@ def _reference_data_back_after_flush(django_db_blocker: Any) -> Iterator[None]:
     """Leave the test database as migrations left it: with the shipped reference provinces.
 
     A transactional test ends by flushing every table, which also removes what migrations
-    orgs/0002 and register/0002 loaded. Other tests (run later by the same xdist worker) rely on that data, so once
+    orgs/0002, register/0002 and dossiers/0002 loaded. Other tests (run later by the same xdist worker) rely on that data, so once
     this module's last flush is done the reference data is loaded again.
     """
     yield
     from django.apps import apps
 
+    from dossiers.services import load_calendar
     from orgs.reference import load_reference
     from register import catalogue
 
     with django_db_blocker.unblock():
         load_reference(apps)
         catalogue.load(apps)
+        load_calendar(apps)
 
 
 @pytest.fixture

@@ -98,11 +98,15 @@ class Command(BaseCommand):
         from register.demo import load as load_register
 
         created_records = load_register()
+        from dossiers.demo import load as load_dossiers
+
+        created_dossiers = load_dossiers(demo_pdf)
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
             f"{created_covenants} covenant(s), {created_movements} movement(s), "
-            f"{created_tables} scoring table(s), {created_records} commendation(s) created"
+            f"{created_tables} scoring table(s), {created_records} commendation(s), "
+            f"{created_dossiers} dossier(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
