@@ -37,6 +37,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             can(user, "register.view"),
         ),
         (
+            "dossiers",
+            _("Proposal dossiers"),
+            reverse("dossiers:dossier-list"),
+            can(user, "dossier.view"),
+        ),
+        (
+            "complaints",
+            _("Complaints"),
+            reverse("complaints:complaint-list"),
+            can(user, "complaint.handle"),
+        ),
+        (
+            "exemplary",
+            _("Exemplary models"),
+            reverse("exemplary:model-list"),
+            can(user, "exemplary.view"),
+        ),
+        (
             "imports",
             _("Excel import"),
             reverse("imports:job-list"),

@@ -31,14 +31,17 @@ AUDITABLE = {"orgs.org": "org", "people.person": "person"}
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from clusters.selectors import cluster_tasks
+    from dossiers.views import dossier_tasks
 
+    today = timezone.localdate()
     return render(
         request,
         "core/home.html",
         {
             "figures": home_figures(user=request.user),
             "recent": recent_changes(user=request.user),
-            "cluster_tasks": cluster_tasks(user=request.user, today=timezone.localdate()),
+            "cluster_tasks": cluster_tasks(user=request.user, today=today),
+            "dossier_tasks": dossier_tasks(user=request.user, today=today),
         },
     )
 

@@ -124,12 +124,17 @@ def dossier_create(
             _("The year must be between %(a)s and %(b)s.") % {"a": 1945, "b": today.year},
             field="year",
         )
+    if proposer.valid_to is not None and proposer.valid_to < today:
+        raise DomainError(
+            _("%(u)s no longer exists; its successor proposes instead.") % {"u": proposer.name},
+            field="proposer",
+        )
     if receiver.valid_to is not None and receiver.valid_to < today:
         raise DomainError(_("%(u)s no longer exists.") % {"u": receiver.name}, field="receiver")
     _check_vote(cluster_year, poll)
     title = " ".join((title or "").split()) or f"Đề nghị {award.name} năm {year}"
     dossier = Dossier.objects.create(
-        reference=f"tmp-{uuid.uuid4().hex}",
+        reference=f"tmp-{uuid.uuid4().hex[:24]}",  # within max_length 30
         title=title[:300],
         proposer=proposer,
         receiver=receiver,
@@ -260,7 +265,7 @@ def recipient_add(
         "dossiers.recipient.added",
         dossier,
         recipient=recipient.name,
-        initiatives=[i.code for i in initiatives],
+        initiatives=[None, [i.code for i in initiatives]],
         target=engine.NAMES.get(dossier.code, dossier.code),
     )
     return recipient
@@ -350,8 +355,17 @@ def document_add(
     dossier = _lock(dossier)
     proposer_side = permissions.can_on_dossier(actor, "dossier.prepare", dossier, rules.PROPOSER)
     receiver_side = permissions.can_on_dossier(actor, "dossier.appraise", dossier, rules.RECEIVER)
+    # The proposing unit while it can still change the dossier; the receiving level while the
+    # dossier is in its hands (appraisal notes, the council's minutes).
+    receiving = (
+        DossierStatus.SUBMITTED,
+        DossierStatus.APPRAISAL,
+        DossierStatus.PUBLIC_COMMENT,
+        DossierStatus.COUNCIL,
+        DossierStatus.APPROVED,
+    )
     if not (proposer_side and dossier.status in rules.EDITABLE) and not (
-        receiver_side and dossier.status not in (DossierStatus.DECIDED, DossierStatus.DRAFT)
+        receiver_side and dossier.status in receiving
     ):
         if not (proposer_side or receiver_side):
             raise permissions.PermissionDenied("dossier.prepare")
@@ -442,7 +456,7 @@ def _transition(
             _("A dossier that is %(s)s cannot become %(t)s.")
             % {
                 "s": DossierStatus(dossier.status).label,
-                "t": DossierStatus(target).label,
+                "t": dict(DossierStatus.choices).get(target, target),
             },
             field="target",
         )
@@ -595,7 +609,7 @@ def dossier_forward(
             _("%(a)s is decided at a lower level.") % {"a": award.name}, field="level"
         )
     child = Dossier.objects.create(
-        reference=f"tmp-{uuid.uuid4().hex}",
+        reference=f"tmp-{uuid.uuid4().hex[:24]}",  # within max_length 30
         title=dossier.title,
         proposer=dossier.receiver,
         receiver=receiver,
@@ -817,6 +831,8 @@ def comment_receive(
         text=text,
         source=source,
     )
+    comment.received_at = now  # the moment the rate limits count from (auto_now_add is the clock's)
+    comment.save(update_fields=["received_at"])
     # The audit trail notes that a comment arrived, not who sent it.
     _audit(None, "dossiers.comment.received", dossier, comment=comment.pk)
     return comment

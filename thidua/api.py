@@ -10,6 +10,7 @@ from accounts.api import SessionAuth, TokenAuth
 from accounts.api import router as accounts_router
 from clusters.api import router as clusters_router
 from core.errors import DomainError
+from dossiers.api import router as dossiers_router
 from movements.api import router as movements_router
 from orgs.api import router as orgs_router
 from people.api import router as people_router
@@ -33,6 +34,7 @@ api.add_router("/", movements_router)
 api.add_router("/", scoring_router)
 api.add_router("/", votes_router)
 api.add_router("/", register_router)
+api.add_router("/", dossiers_router)
 
 
 @api.exception_handler(AuthenticationError)

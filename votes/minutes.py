@@ -4,7 +4,6 @@ font 13–14 pt, signatures at the foot), from the closed poll's data."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -96,69 +95,41 @@ def pdf(poll: Poll) -> bytes:
 
 
 def docx(poll: Poll) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
+
+    from core import decree30
 
     data = _full(poll)
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(13)  # type: ignore[attr-defined]
-
-    header = doc.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.paragraphs[0].add_run(data["issuer"].upper()).bold = True
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto = right.paragraphs[0]
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    motto.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
-    line = right.add_paragraph()
-    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    line.add_run("Độc lập - Tự do - Hạnh phúc").bold = True
-    when = right.add_paragraph()
-    when.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    day = data["day"]
-    when.add_run(
-        f"{data['place'] + ', ' if data['place'] else ''}ngày {day:%d} tháng {day:%m} năm {day:%Y}"
-    ).italic = True
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run("BIÊN BẢN KIỂM PHIẾU").bold = True
-    subject = doc.add_paragraph()
-    subject.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subject.add_run(data["poll"].question).bold = True
-
+    doc = decree30.new_document()
+    decree30.header(
+        doc,
+        body=[data["issuer"]],
+        place_date_text=decree30.place_date(data["place"], data["day"]),
+    )
+    decree30.title(doc, "Biên bản kiểm phiếu", data["poll"].question)
     for text in data["facts"]:
-        doc.add_paragraph(text)
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    heads = ["Thứ tự", "Ứng viên / phương án", "Kết quả", "Trúng cử / đạt"]
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    for row in data["rows"]:
-        cells = table.add_row().cells
-        cells[0].text = str(row["rank"])
-        cells[1].text = row["label"]
-        cells[2].text = row["figure"]
-        cells[3].text = "Có" if row["elected"] else "—"
-    doc.add_paragraph(data["winners_text"])
+        decree30.paragraph(doc, text)
+    decree30.grid(
+        doc,
+        ["Thứ tự", "Ứng viên / phương án", "Kết quả", "Trúng cử / đạt"],
+        [
+            [str(row["rank"]), row["label"], row["figure"], "Có" if row["elected"] else "—"]
+            for row in data["rows"]
+        ],
+        [Cm(1.8), Cm(5.4), Cm(6.2), Cm(2.6)],
+    )
+    decree30.paragraph(doc, data["winners_text"])
     if data["result"].get("explanation"):
-        doc.add_paragraph(data["result"]["explanation"])
-    doc.add_paragraph("Biên bản được lập và thông qua ngay sau khi kiểm phiếu.")
-    signs = doc.add_table(rows=2, cols=2)
-    signs.rows[0].cells[0].paragraphs[0].add_run("TỔ KIỂM PHIẾU").bold = True
-    signs.rows[0].cells[1].paragraphs[0].add_run("CHỦ TRÌ HỘI NGHỊ").bold = True
-    signs.rows[1].cells[0].text = "\n".join(data["committee"]) or "(ký, ghi rõ họ tên)"
-    signs.rows[1].cells[1].text = "(ký, ghi rõ họ tên)"
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        decree30.paragraph(doc, data["result"]["explanation"])
+    decree30.paragraph(doc, "Biên bản được lập và thông qua ngay sau khi kiểm phiếu.")
+    decree30.signatures(
+        doc,
+        left=decree30.Signature(
+            "Tổ kiểm phiếu", note="(Ký, ghi rõ họ tên)", names=data["committee"]
+        ),
+        right=decree30.Signature("Chủ trì hội nghị", note="(Ký, ghi rõ họ tên)"),
+    )
+    return decree30.to_bytes(doc)
 
 
 def _facts(data: dict[str, Any]) -> list[str]:
