@@ -168,6 +168,7 @@ EXTRA_FIELDS = {
     "target": _("title or form"),
     "poll": _("vote"),
     "receiver": _("sent to"),
+    "step": _("handling step"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.

@@ -378,6 +378,7 @@ def render_detail(
         ],
         "comment_count": len(comments) if may_appraise else dossier.comments.count(),
         "handles": handles,
+        "handles_complaints": permissions.can(request.user, "complaint.handle", dossier.receiver),
         "moves": moves,
         "reason_targets": [m["target"] for m in moves if m["move"].reason_required],
         "transition_form": bound.pop("transition_form", None) or forms.TransitionForm(),

@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clients import client_address
 from core.errors import DomainError
 from core.listing import paginate
 from dossiers import forms, rules, selectors, services
@@ -138,7 +139,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 services.comment_receive(
                     dossier=dossier,
                     text=data["text"],
-                    source=services.source_key(request.META.get("REMOTE_ADDR", "")),
+                    source=services.source_key(client_address(request)),
                     author_name=data["author_name"],
                     contact=data["contact"],
                     recipient_id=data["recipient"],
