@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.permissions import can
 
@@ -38,7 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ),
         (
             "dossiers",
-            _("Proposal dossiers"),
+            pgettext_lazy("nav", "Proposal dossiers"),
             reverse("dossiers:dossier-list"),
             can(user, "dossier.view"),
         ),

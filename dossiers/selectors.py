@@ -113,6 +113,8 @@ def current_documents(dossier: Dossier) -> list[DossierDocument]:
     seen: set[tuple[str, int | None]] = set()
     out = []
     for doc in dossier.documents.select_related("recipient").order_by("-uploaded_at", "-pk"):
+        if doc.recipient is not None and doc.recipient.removed_at is not None:
+            continue  # a removed recipient's documents stay in the history only
         key = (doc.kind, doc.recipient_id)
         if key in seen:
             continue
@@ -302,7 +304,7 @@ def initiative_check_list(
         DossierRecipient.initiatives.through.objects.filter(
             initiative_id__in=ids,
             dossierrecipient__removed_at__isnull=True,
-            dossierrecipient__dossier__status__in=sorted(rules.OPEN - {rules.RETURNED}),
+            dossierrecipient__dossier__status__in=sorted(rules.OPEN),
         )
         .exclude(dossierrecipient__dossier=dossier)
         .values_list("initiative_id", "dossierrecipient__dossier__reference")

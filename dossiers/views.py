@@ -289,6 +289,18 @@ def result_dict(result: Any) -> dict[str, Any] | None:
     return result.as_dict() if result is not None else None
 
 
+def council_ready(dossier: Dossier) -> bool:
+    """Whether the step to the council can succeed now (the service checks it again)."""
+    if dossier.status == DossierStatus.APPRAISAL:
+        return not selectors.level_rule(dossier.level).public_comment
+    if dossier.status == DossierStatus.PUBLIC_COMMENT:
+        closes = dossier.comment_closes
+        return (closes is None or closes < timezone.localdate()) and not (
+            selectors.unhandled_comments(dossier).exists()
+        )
+    return True
+
+
 def render_detail(
     request: HttpRequest, dossier: Dossier, *, status: int = 200, **bound: Any
 ) -> HttpResponse:
@@ -327,8 +339,11 @@ def render_detail(
         move = rules.transition(dossier.status, target)
         if move is None or target in (DossierStatus.FORWARDED, DossierStatus.DECIDED):
             continue
-        if permissions.can_on_dossier(user, move.action, dossier, move.side):
-            moves.append({"target": target, "label": MOVE_LABELS[target], "move": move})
+        if not permissions.can_on_dossier(user, move.action, dossier, move.side):
+            continue
+        if target == DossierStatus.COUNCIL and not council_ready(dossier):
+            continue  # offered once public comment is over and every comment is handled
+        moves.append({"target": target, "label": MOVE_LABELS[target], "move": move})
 
     approved = dossier.status == DossierStatus.APPROVED and award is not None
     decides = approved and rules.decides_here(dossier.level, award.level)  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core import permissions
 from core.errors import DomainError
 from core.listing import id_param
-from dossiers import forms, selectors, services
+from dossiers import forms, rules, selectors, services
 from dossiers.models import Holiday, LevelRule
 from dossiers.views import form_error
 
@@ -84,7 +84,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": list(range(today.year - 2, today.year + 3)),
             "holidays": list(Holiday.objects.filter(day__year=year).order_by("day")),
-            "rules": list(LevelRule.objects.all()),
+            "rules": sorted(LevelRule.objects.all(), key=lambda r: rules.level_index(r.level)),
             "missing_years": selectors.years_without_holidays([today.year, today.year + 1]),
             "can_edit": can_edit,
             "holiday_form": holiday_form,

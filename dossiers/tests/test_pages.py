@@ -1574,10 +1574,11 @@ def test_everyone_with_a_role_reads_the_calendar(as_user: Any, world: dict[str, 
     response = as_user("viewer_bac_giang").get(reverse("dossiers:calendar"), {"year": 2025})
 
     assert len(response.context["holidays"]) == shipped > 0
+    # From the lowest level to the highest.
     assert [r.level for r in response.context["rules"]] == [
+        "co_so",
         "bo_tinh",
         "chinh_phu",
-        "co_so",
         "nha_nuoc",
     ]
     assert TODAY.year + 1 in response.context["missing_years"]

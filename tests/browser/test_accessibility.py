@@ -57,6 +57,20 @@ def scoring_table_pk(year: int = 2017) -> int:
     return ScoringTable.objects.values_list("pk", flat=True).get(cluster_year__year=year)
 
 
+def demo_recipient_failing_check() -> str:
+    """The recipient of the demo's Thái Nguyên draft who fails the eligibility check: as the
+    administrator, the page shows the form to override the check with a reason."""
+    from dossiers.models import DossierRecipient
+    from dossiers.selectors import eligibility_check
+
+    for r in DossierRecipient.objects.filter(
+        dossier__code="CSTD_BO", dossier__status="draft", removed_at__isnull=True
+    ).select_related("dossier", "person"):
+        if not eligibility_check(r.dossier, r)[0].ok:
+            return f"/dossiers/recipients/{r.pk}/"
+    raise AssertionError("the demo's draft dossier has no recipient failing the check")
+
+
 PAGES: list[tuple[str, Callable[[], str]]] = [
     ("people-list", lambda: "/people/"),
     ("person-detail", person_with_history),
@@ -88,6 +102,8 @@ PAGES: list[tuple[str, Callable[[], str]]] = [
     ("scoring-results", lambda: f"/scoring/tables/{scoring_table_pk(2016)}/results/"),
     ("votes", lambda: "/votes/"),
     ("poll-new", lambda: f"/votes/new/?meeting={meeting_pk('CTD-BTB')}"),
+    ("dossier-calendar-edit", lambda: "/dossiers/calendar/"),
+    ("dossier-recipient-override", demo_recipient_failing_check),
 ]
 
 
