@@ -136,7 +136,7 @@ def comment_window_open(day: dt.date, opens: dt.date | None, closes: dt.date | N
 class Check:
     """One check of a dossier: passes or not, why, and whether an authorised officer may override."""
 
-    code: str  # documents | eligibility | quota | initiative
+    code: str  # recipients | documents | eligibility | quota | initiative | cluster
     ok: bool
     text: str
     recipient_id: int | None = None

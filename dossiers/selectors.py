@@ -327,6 +327,44 @@ def initiative_check_list(
     )
 
 
+# The cluster vote's proposals that support each code (votes.models.ProposalKind).
+PROPOSAL_KINDS = {"CO_CP": "flag", "CO_BO": "flag", "BK_TTG": "certificate", "BK_BO": "certificate"}
+
+
+def cluster_checks(dossier: Dossier, recipients: list[DossierRecipient]) -> list[rules.Check]:
+    """A dossier from a cluster's result proposes units of that cluster year and, where the
+    cluster's vote recorded proposals for this kind of award, the units it proposed."""
+    if dossier.cluster_year_id is None:
+        return []
+    from clusters.models import ClusterMember
+    from votes.models import Proposal
+
+    cy = dossier.cluster_year
+    members = set(ClusterMember.objects.filter(cluster_year=cy).values_list("org_id", flat=True))
+    kind = PROPOSAL_KINDS.get(dossier.code)
+    proposed = (
+        set(Proposal.objects.filter(cluster_year=cy, kind=kind).values_list("org_id", flat=True))
+        if kind
+        else set()
+    )
+    out = []
+    for r in recipients:
+        if r.org_id is None:
+            continue
+        if members and r.org_id not in members:
+            text = f"{r.name}: không phải thành viên {cy}"
+            out.append(rules.Check("cluster", False, text, r.pk, r.name))
+        elif proposed and r.org_id not in proposed:
+            text = f"{r.name}: không có trong kết quả bỏ phiếu đề nghị của {cy}"
+            out.append(rules.Check("cluster", False, text, r.pk, r.name))
+        else:
+            text = f"{r.name}: thành viên {cy}" + (
+                ", được Cụm bỏ phiếu đề nghị" if r.org_id in proposed else ""
+            )
+            out.append(rules.Check("cluster", True, text, r.pk, r.name))
+    return out
+
+
 def dossier_checks(dossier: Dossier) -> tuple[list[rules.Check], dict[int, Any]]:
     """Every check before sending, and the engine's result per recipient (for the reasons)."""
     recipients = list(active_recipients(dossier))
@@ -343,6 +381,7 @@ def dossier_checks(dossier: Dossier) -> tuple[list[rules.Check], dict[int, Any]]
         results[r.pk] = result
     checks += quota_checks(dossier, recipients)
     checks += initiative_check_list(dossier, recipients)
+    checks += cluster_checks(dossier, recipients)
     return checks, results
 
 
