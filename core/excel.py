@@ -27,6 +27,15 @@ class XlsxColumn:
     width: int = 18
 
 
+@dataclass(frozen=True)
+class XlsxSheet:
+    """One sheet of a workbook: its title (at most 31 characters are kept), columns and rows."""
+
+    title: str
+    columns: Sequence[XlsxColumn]
+    rows: Iterable[Any]
+
+
 def workbook_bytes(
     *,
     title: str,
@@ -35,8 +44,26 @@ def workbook_bytes(
     notes: Sequence[str] = (),
 ) -> bytes:
     """A one-sheet workbook: a bold header row, then one row per item; dates as dd/mm/yyyy."""
+    return sheets_bytes(sheets=[XlsxSheet(title, columns, rows)], notes=notes)
+
+
+def sheets_bytes(*, sheets: Sequence[XlsxSheet], notes: Sequence[str] = ()) -> bytes:
+    """A workbook of several sheets (a report's tables), each like workbook_bytes's one."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
+    for sheet in sheets:
+        _write_sheet(wb, sheet)
+    if notes:
+        info = wb.create_sheet(title=str(_("Note")))
+        for line in notes:
+            info.append([line])
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(wb: Workbook, sheet: XlsxSheet) -> None:
+    columns = sheet.columns
+    ws = wb.create_sheet(title=sheet.title[:31])
     for index, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = col.width
     ws.freeze_panes = "A2"
@@ -50,7 +77,7 @@ def workbook_bytes(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         header.append(cell)
     ws.append(header)
-    for item in rows:
+    for item in sheet.rows:
         out = []
         for col in columns:
             value = col.value(item)
@@ -66,13 +93,6 @@ def workbook_bytes(
                 cell.number_format = "dd/mm/yyyy"
             out.append(cell)
         ws.append(out)
-    if notes:
-        info = wb.create_sheet(title=str(_("Note")))
-        for line in notes:
-            info.append([line])
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:

@@ -80,6 +80,17 @@ def reward_amount(code: str, day: dt.date) -> int:
     return int((award.reward_multiple * salary).to_integral_value())
 
 
+# The fund that pays a decision's rewards, by the issuer's kind (orgs.models.OrgKind): the central
+# fund for the Prime Minister's, the President's and central bodies' decisions; the ministry's or
+# province's own fund for theirs; the unit's (or commune's) fund for everything below them.
+FUND_BY_KIND = {"central": "TW", "ministry": "BO_TINH", "province": "BO_TINH"}
+
+
+def fund_for_kind(kind: str) -> str:
+    """The source fund (register.models.Fund) of a decision issued by a unit of this kind."""
+    return FUND_BY_KIND.get(kind, "CO_SO")
+
+
 # Rule sets and codes change rarely (an administrator's edit): each process keeps them for a minute,
 # and forgets them at once when this process saves one (register.apps connects the signals).
 CACHE_SECONDS = 60.0

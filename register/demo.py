@@ -68,6 +68,7 @@ def load() -> int:
                 signer="Người ký minh họa",
                 signer_title="Giám đốc",
                 category="cong_trang",
+                fund=catalogue.fund_for_kind(issuer.kind),
                 summary=DEMO_NOTE,
             )
         return decisions[key]

@@ -13,6 +13,7 @@ from register import rules
 from register.models import (
     Category,
     Discipline,
+    Fund,
     InitiativeKind,
     Level,
     ParameterKey,
@@ -98,6 +99,15 @@ class DecisionForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     movement = forms.TypedChoiceField(
         label=_("Movement"), required=False, coerce=int, empty_value=None
+    )
+    fund = forms.ChoiceField(
+        label=_("Source fund"),
+        required=False,
+        choices=[("", _("From the issuing authority")), *Fund.choices],
+        help_text=_(
+            "Empty: the central fund for central bodies, the ministry's or province's fund for "
+            "theirs, the unit's fund otherwise."
+        ),
     )
     summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
     file = forms.FileField(
@@ -240,3 +250,27 @@ class ParameterForm(forms.Form):
 
     def clean_org_code(self) -> str:
         return self.cleaned_data["org_code"].strip().upper()
+
+
+class FundFilterForm(forms.Form):
+    unit_code = forms.CharField(
+        label=_("Recipient's unit (code)"),
+        required=False,
+        max_length=40,
+        help_text=_("Includes the units below it."),
+    )
+    year_from = _year_field(_("Signed from (year)"), required=False)
+    year_to = _year_field(_("Signed until (year)"), required=False)
+    fund = forms.ChoiceField(
+        label=_("Source fund"), required=False, choices=[("", _("All")), *Fund.choices]
+    )
+
+    def clean_unit_code(self) -> str:
+        return self.cleaned_data["unit_code"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("year_from"), data.get("year_to")
+        if start is not None and end is not None and start > end:
+            self.add_error("year_to", _("The last year comes before the first."))
+        return data

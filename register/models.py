@@ -89,6 +89,15 @@ class Category(models.TextChoices):
     FOREIGN = "doi_ngoai", _("Foreign relations")
 
 
+class Fund(models.TextChoices):
+    """Nguồn quỹ thi đua, khen thưởng: the fund a decision's rewards are paid from."""
+
+    TW = "TW", _("Central emulation and commendation fund")
+    BO_TINH = "BO_TINH", _("Fund of a ministry, central body or province")
+    CO_SO = "CO_SO", _("Fund of the unit or commune")
+    KHAC = "KHAC", _("Other source")
+
+
 class Decision(models.Model):
     """Quyết định khen thưởng: one signed decision and the recipients it lists."""
 
@@ -112,6 +121,10 @@ class Decision(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="decisions",
+    )
+    # Derived from the issuer's kind when not given (register.catalogue.fund_for_kind).
+    fund = models.CharField(
+        _("source fund"), max_length=8, choices=Fund.choices, blank=True, default=""
     )
     file = models.FileField(_("scanned decision"), upload_to="decisions/%Y/", blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)

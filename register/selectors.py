@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
 from core import permissions
 from core.text import fold
@@ -363,3 +364,95 @@ def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
     elif revoked == "yes":
         qs = qs.filter(revoked=True)
     return qs.order_by("-year", "-decision__date", "pk")
+
+
+# --- reward fund ------------------------------------------------------------------------------------
+# Tiền thưởng: each record's amount (the catalogue's multiple × the base salary on the decision's
+# date), totalled by the year the decision was signed, its source fund and its issuer, and by the
+# recipient's unit at the time. Revoked records are counted apart and never in the amounts.
+
+IN_FORCE = Q(revoked=False)
+
+
+def fund_records(
+    *,
+    user: Any,
+    unit: Org | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    fund: str = "",
+) -> QuerySet[Record]:
+    """Records the user may see, of decisions signed in [year_from, year_to] from `fund`, whose
+    recipient's unit at the time (the individual's unit then, or the collective) is in `unit`'s
+    subtree."""
+    qs = visible_records(user)
+    if year_from is not None:
+        qs = qs.filter(decision__date__gte=dt.date(year_from, 1, 1))
+    if year_to is not None:
+        qs = qs.filter(decision__date__lte=dt.date(year_to, 12, 31))
+    if fund:
+        qs = qs.filter(decision__fund=fund)
+    if unit is not None:
+        prefix = unit.path
+        qs = qs.filter(
+            Q(unit__path__startswith=prefix)
+            | Q(unit__isnull=True, org__path__startswith=prefix)
+            | Q(unit__isnull=True, org__isnull=True, person__unit__path__startswith=prefix)
+        )
+    return qs
+
+
+def _totals() -> dict[str, Any]:
+    return {
+        "n": Count("pk", filter=IN_FORCE),
+        "amount": Sum("amount", filter=IN_FORCE, default=0),
+        "n_revoked": Count("pk", filter=Q(revoked=True)),
+    }
+
+
+def fund_by_issuer(records: QuerySet[Record]) -> list[dict[str, Any]]:
+    """Totals per year signed × source fund × issuing unit (one query)."""
+    return list(
+        records.values(
+            decision_year=ExtractYear("decision__date"),
+            fund=F("decision__fund"),
+            issuer_id=F("decision__issuer_id"),
+            issuer_code=F("decision__issuer__code"),
+            issuer_name=F("decision__issuer__name"),
+        )
+        .annotate(**_totals())
+        .order_by("decision_year", "fund", "issuer_name", "issuer_id")
+    )
+
+
+def fund_by_recipient_unit(records: QuerySet[Record]) -> list[dict[str, Any]]:
+    """Totals per year signed × the recipient's unit at the time (one query)."""
+    return list(
+        records.values(
+            decision_year=ExtractYear("decision__date"),
+            recipient_unit=Coalesce("unit_id", "org_id", "person__unit_id"),
+            recipient_code=Coalesce("unit__code", "org__code", "person__unit__code"),
+            recipient_name=Coalesce("unit__name", "org__name", "person__unit__name"),
+        )
+        .annotate(
+            n_people=Count("pk", filter=IN_FORCE & Q(person__isnull=False)),
+            n_collectives=Count("pk", filter=IN_FORCE & Q(org__isnull=False)),
+            **_totals(),
+        )
+        .order_by("decision_year", "recipient_name", "recipient_unit")
+    )
+
+
+def fund_by_decision(records: QuerySet[Record]) -> QuerySet[Any]:
+    """Each decision with its totals, newest first (one query; a page of it when paginated)."""
+    return (
+        records.values(
+            "decision",
+            number=F("decision__number"),
+            date=F("decision__date"),
+            fund=F("decision__fund"),
+            issuer_name=F("decision__issuer__name"),
+        )
+        .annotate(**_totals())
+        .order_by("-date", "-decision")
+    )

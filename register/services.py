@@ -29,6 +29,7 @@ from register.models import (
     Category,
     Decision,
     Discipline,
+    Fund,
     Initiative,
     InitiativeUse,
     Parameter,
@@ -104,8 +105,11 @@ def decision_create(
     movement: Movement | None = None,
     summary: str = "",
     file: UploadedFile | None = None,
+    fund: str = "",
 ) -> Decision:
-    """Record a signed decision (its recipients are added next, one by one or from Excel)."""
+    """Record a signed decision (its recipients are added next, one by one or from Excel).
+
+    The source fund, when not given, follows from the issuer's kind (catalogue.fund_for_kind)."""
     permissions.require(actor, "register.manage", issuer)
     number = " ".join((number or "").split())
     if not number:
@@ -113,6 +117,9 @@ def decision_create(
     _check_date(date, field="date")
     if category not in Category.values:
         raise DomainError(_("Unknown category."), field="category")
+    fund = fund or catalogue.fund_for_kind(issuer.kind)
+    if fund not in Fund.values:
+        raise DomainError(_("Unknown source fund."), field="fund")
     if _number_taken(issuer, number):
         raise DomainError(
             _("%(u)s already has a decision numbered %(n)s.") % {"u": issuer.name, "n": number},
@@ -128,6 +135,7 @@ def decision_create(
         signer_title=signer_title.strip(),
         category=category,
         movement=movement,
+        fund=fund,
         summary=summary.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -138,7 +146,7 @@ def decision_create(
         action="register.decision.created",
         obj=decision,
         org_id=issuer.pk,
-        changes=_created(number=number, date=date, category=category),
+        changes=_created(number=number, date=date, category=category, fund=fund),
     )
     return decision
 

@@ -527,6 +527,7 @@ FIELDS: dict[str, list[str]] = {
         "signer_title",
         "category",
         "movement",
+        "fund",
         "file",
         "summary",
         "created_by",
@@ -902,6 +903,7 @@ class _Generator:
         Made up front so that records can go to any connection; those left empty are dropped at
         the end (drop_empty_decisions).
         """
+        from register.catalogue import fund_for_kind
         from register.models import Decision
 
         rng = random.Random(self.seed + 2)
@@ -915,7 +917,9 @@ class _Generator:
         self.province_decisions: dict[int, dict[int, tuple[int, dt.date]]] = {}
         self.central_decisions: dict[tuple[str, int], tuple[int, dt.date]] = {}
 
-        def add(day: dt.date, issuer: int, title: str, summary: str) -> tuple[int, dt.date]:
+        def add(
+            day: dt.date, issuer: int, title: str, summary: str, fund: str
+        ) -> tuple[int, dt.date]:
             nonlocal did
             rows.append(
                 (
@@ -927,6 +931,7 @@ class _Generator:
                     title,
                     "cong_trang",
                     None,
+                    fund,
                     "",
                     f"{summary} — {SYNTHETIC_NOTE}",
                     None,
@@ -948,6 +953,7 @@ class _Generator:
                         org,
                         "Giám đốc" if kind == "department" else "Chủ tịch Ủy ban nhân dân",
                         f"Công nhận danh hiệu thi đua năm {year}",
+                        fund_for_kind(kind),
                     )
                     for org, kind in zip(self.unit_org, self.unit_kind, strict=True)
                 ]
@@ -959,6 +965,7 @@ class _Generator:
                     self._province_on(province, day),
                     "Chủ tịch Ủy ban nhân dân",
                     f"Khen thưởng thành tích năm {year}",
+                    fund_for_kind("province"),
                 )
             if self.central_id:
                 self.central_decisions["ttg", year] = add(
@@ -966,6 +973,7 @@ class _Generator:
                     self.central_id,
                     "Thủ tướng Chính phủ",
                     f"Khen thưởng thành tích năm {year}",
+                    fund_for_kind("central"),
                 )
                 if in_period:
                     self.central_decisions["ctn", year] = add(
@@ -973,6 +981,7 @@ class _Generator:
                         self.central_id,
                         "Chủ tịch nước",
                         f"Tặng Huân chương Lao động, thành tích năm {year}",
+                        fund_for_kind("central"),
                     )
         writer.write(Decision, FIELDS["decision"], rows, lane=1)
         self.decision_next = did

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from register import views
+from register import views, views_fund
 
 app_name = "register"
 urlpatterns = [
@@ -15,5 +15,6 @@ urlpatterns = [
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative-detail"),
     path("ratings/", views.ratings, name="ratings"),
     path("catalogue/", views.catalogue_page, name="catalogue"),
+    path("fund/", views_fund.fund_report, name="fund"),
     path("", include("register.urls_import")),
 ]

@@ -206,6 +206,7 @@ def test_it_records_a_decision_and_audits_it(officer_thai_nguyen: User, thai_ngu
         "number": [None, "15/QĐ-UBND"],
         "date": [None, "2025-01-10"],
         "category": [None, "phong_trao"],
+        "fund": [None, "BO_TINH"],
     }
 
 
