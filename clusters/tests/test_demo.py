@@ -52,8 +52,8 @@ def test_it_loads_the_four_seed_clusters_once(demo: dict[str, int]) -> None:
     assert cluster_counts() == demo
     assert demo["clusters"] == 4
     assert (
-        "0 cluster(s), 0 covenant(s), 0 movement(s), 0 scoring table(s), 0 commendation(s) created"
-        in out.getvalue()
+        "0 cluster(s), 0 covenant(s), 0 movement(s), 0 scoring table(s), 0 commendation(s), "
+        "0 dossier(s), 0 exemplary model(s) created" in out.getvalue()
     )
 
 

@@ -234,7 +234,7 @@ def test_loading_the_demo_again_creates_nothing(table: ScoringTable) -> None:
 
     call_command("load_demo", password="x", stdout=out)
 
-    assert "0 scoring table(s), 0 commendation(s) created" in out.getvalue()
+    assert "0 scoring table(s), 0 commendation(s), 0 dossier(s)" in out.getvalue()
     assert counts() == before
     assert before["tables"] == 2 and before["sheets"] == 7
 

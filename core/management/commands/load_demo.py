@@ -101,12 +101,15 @@ class Command(BaseCommand):
         from dossiers.demo import load as load_dossiers
 
         created_dossiers = load_dossiers(demo_pdf)
+        from exemplary.demo import load as load_exemplary
+
+        created_models = load_exemplary()
         self.stdout.write(
             f"demo data: {created_units} unit(s), {created_users} account(s), "
             f"{created_people} person(s), {created_clusters} cluster(s), "
             f"{created_covenants} covenant(s), {created_movements} movement(s), "
             f"{created_tables} scoring table(s), {created_records} commendation(s), "
-            f"{created_dossiers} dossier(s) created"
+            f"{created_dossiers} dossier(s), {created_models} exemplary model(s) created"
         )
 
     def _units(self, units: list[dict[str, Any]]) -> int:
