@@ -148,58 +148,98 @@ def document_check_list(dossier: Dossier, recipients: list[DossierRecipient]) ->
     )
 
 
-def eligibility_check(dossier: Dossier, recipient: DossierRecipient) -> tuple[rules.Check, Any]:
-    """The eligibility engine's verdict on one recipient for the dossier's code and year."""
+def _no_rule(dossier: Dossier, recipient: DossierRecipient) -> rules.Check:
+    name = recipient.name
+    return rules.Check(
+        "eligibility",
+        True,
+        f"{name}: chưa có quy tắc xét tự động cho {dossier.code}; "
+        "Hội đồng xét theo hồ sơ và thành tích",
+        recipient_id=recipient.pk,
+        subject=name,
+    )
+
+
+def _verdict(dossier: Dossier, recipient: DossierRecipient, result: Any) -> rules.Check:
+    """The engine's result as a check of the dossier, with the override where one was given."""
     from register import rules as engine
-    from register import selectors as register_selectors
 
     name = recipient.name
-    subject = "individual" if recipient.person_id else "collective"
-    if engine.TARGETS.get(dossier.code) != subject:
-        check = rules.Check(
-            "eligibility",
-            True,
-            f"{name}: chưa có quy tắc xét tự động cho {dossier.code}; "
-            "Hội đồng xét theo hồ sơ và thành tích",
-            recipient_id=recipient.pk,
-            subject=name,
-        )
-        return check, None
-    try:
-        if recipient.person is not None:
-            result = register_selectors.evaluate_person(
-                recipient.person, dossier.code, dossier.year
-            )
-        elif recipient.org is not None:
-            result = register_selectors.evaluate_unit(recipient.org, dossier.code, dossier.year)
-        else:  # excluded by the recipient constraint
-            raise engine.CaseError("Người được đề nghị không xác định.", "recipient")
-    except engine.CaseError as exc:
-        check = rules.Check(
-            "eligibility", False, f"{name}: {exc.message}", recipient.pk, name, overridable=True
-        )
-        return check, None
     text = (
         f"{name}: đủ điều kiện {engine.NAMES.get(dossier.code, dossier.code)} năm {dossier.year}"
         if result.eligible
         else f"{name}: chưa đủ điều kiện — " + "; ".join(result.missing or ["xem các tiêu chí"])
     )
-    details = [("✓ " if c.ok else "✗ ") + c.text for c in result.criteria]
     overridden = bool(recipient.override_reason) and not result.eligible
-    return (
-        rules.Check(
-            "eligibility",
-            result.eligible,
-            text,
-            recipient_id=recipient.pk,
-            subject=name,
-            details=details,
-            overridable=not result.eligible,
-            overridden=overridden,
-            override_reason=recipient.override_reason if overridden else "",
-        ),
-        result,
+    return rules.Check(
+        "eligibility",
+        result.eligible,
+        text,
+        recipient_id=recipient.pk,
+        subject=name,
+        details=[("✓ " if c.ok else "✗ ") + c.text for c in result.criteria],
+        overridable=not result.eligible,
+        overridden=overridden,
+        override_reason=recipient.override_reason if overridden else "",
     )
+
+
+def _engine_subject(dossier: Dossier, recipient: DossierRecipient) -> bool:
+    from register import rules as engine
+
+    subject = "individual" if recipient.person_id else "collective"
+    return engine.TARGETS.get(dossier.code) == subject
+
+
+def eligibility_check(dossier: Dossier, recipient: DossierRecipient) -> tuple[rules.Check, Any]:
+    """The eligibility engine's verdict on one recipient for the dossier's code and year."""
+    return eligibility_checks(dossier, [recipient])[0]
+
+
+def eligibility_checks(
+    dossier: Dossier, recipients: list[DossierRecipient]
+) -> list[tuple[rules.Check, Any]]:
+    """The engine's verdict on each recipient, the register read once for all the people (a
+    dossier may list hundreds) and the tenant's parameters once per province or ministry."""
+    from register import catalogue
+    from register import rules as engine
+    from register import selectors as register_selectors
+
+    day = engine.default_day(dossier.year)
+    people = [r.person for r in recipients if r.person is not None and _engine_subject(dossier, r)]
+    cases = register_selectors.person_cases(people, dossier.code, dossier.year) if people else {}
+    overrides: dict[str, dict[str, Any]] = {}
+    out: list[tuple[rules.Check, Any]] = []
+    for r in recipients:
+        if not _engine_subject(dossier, r):
+            out.append((_no_rule(dossier, r), None))
+            continue
+        try:
+            if r.person is not None:
+                root = r.person.unit.path.strip("/").split("/")[0]
+                if root not in overrides:
+                    overrides[root] = register_selectors.overrides_for(r.person.unit, day)
+                rule_set = engine.rule_set_for(catalogue.rule_sets(), day)
+                result = engine.evaluate(cases[r.person.pk], rule_set, overrides[root])
+            elif r.org is not None:
+                result = register_selectors.evaluate_unit(r.org, dossier.code, dossier.year)
+            else:  # excluded by the recipient constraint
+                raise engine.CaseError("Người được đề nghị không xác định.", "recipient")
+        except engine.CaseError as exc:
+            failed = rules.Check(
+                "eligibility",
+                False,
+                f"{r.name}: {exc.message}",
+                r.pk,
+                r.name,
+                overridable=True,
+                overridden=bool(r.override_reason),
+                override_reason=r.override_reason,
+            )
+            out.append((failed, None))
+            continue
+        out.append((_verdict(dossier, r, result), result))
+    return out
 
 
 def _pending_elsewhere(dossier: Dossier, code: str) -> QuerySet[DossierRecipient]:
@@ -375,8 +415,7 @@ def dossier_checks(dossier: Dossier) -> tuple[list[rules.Check], dict[int, Any]]
         )
     checks += document_check_list(dossier, recipients)
     results: dict[int, Any] = {}
-    for r in recipients:
-        check, result = eligibility_check(dossier, r)
+    for r, (check, result) in zip(recipients, eligibility_checks(dossier, recipients), strict=True):
         checks.append(check)
         results[r.pk] = result
     checks += quota_checks(dossier, recipients)

@@ -150,6 +150,48 @@ def person_case(person: Person, target: str, year: int) -> rules.Case:
     )
 
 
+def person_cases(people: list[Person], target: str, year: int) -> dict[int, rules.Case]:
+    """person_case for many people at once: three reads whatever their number (a dossier's or a
+    decision's list), the same cases as one by one."""
+    ids = [p.pk for p in people]
+    history: dict[int, list[rules.Entry]] = {pk: [] for pk in ids}
+    for r in Rating.objects.filter(person_id__in=ids, year__lte=year).order_by("year", "pk"):
+        history[r.person_id].append(rules.Entry(r.year, r.rating, f"rating:{r.pk}"))
+    for rec in Record.objects.filter(person_id__in=ids, revoked=False, year__lte=year).order_by(
+        "year", "pk"
+    ):
+        if rec.person_id is not None:
+            history[rec.person_id].append(rules.Entry(rec.year, rec.code, f"record:{rec.pk}"))
+    authored: dict[int, list[rules.Initiative]] = {pk: [] for pk in ids}
+    links = (
+        Initiative.authors.through.objects.filter(person_id__in=ids, initiative__year__lte=year)
+        .select_related("initiative__use")
+        .order_by("initiative__year", "initiative__code")
+    )
+    for link in links:
+        i = link.initiative
+        use = getattr(i, "use", None)
+        authored[link.person_id].append(
+            rules.Initiative(
+                id=i.code,
+                year=i.year,
+                scope=i.scope,
+                used_for=use.code if use is not None else None,
+                title=i.title,
+            )
+        )
+    return {
+        pk: rules.Case(
+            subject="individual",
+            target=target,
+            year=year,
+            history=tuple(history[pk]),
+            initiatives=tuple(authored[pk]),
+        )
+        for pk in ids
+    }
+
+
 def person_initiatives(person: Person, year: int) -> tuple[rules.Initiative, ...]:
     uses = dict(
         InitiativeUse.objects.filter(initiative__authors=person).values_list(
