@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from complaints import rules, selectors
 from complaints.models import Channel, Complaint, ComplaintStatus, ComplaintStep, StepKind
 from core import permissions
-from core.audit import audit_log
+from core.audit import as_pairs, audit_log, user_or_none
 from core.errors import DomainError
 from dossiers import rules as dossier_rules
 from dossiers import selectors as dossier_selectors
@@ -27,23 +27,19 @@ from register.models import Decision, Record
 NAME_MAX, CONTACT_MAX, ADDRESS_MAX = 150, 150, 255
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _audit(actor: Any, action: str, complaint: Complaint, **changes: Any) -> None:
     audit_log(
         actor=actor,
         action=action,
         obj=complaint,
         org_id=complaint.org_id,
-        changes={k: v if isinstance(v, list) else [None, v] for k, v in changes.items()},
+        changes=as_pairs(changes),
     )
 
 
 def _step(actor: Any, complaint: Complaint, kind: str, note: str = "") -> ComplaintStep:
     return ComplaintStep.objects.create(
-        complaint=complaint, actor=_user(actor), kind=kind, note=note
+        complaint=complaint, actor=user_or_none(actor), kind=kind, note=note
     )
 
 
@@ -179,7 +175,7 @@ def _create(
         due_on=due_date(kind, received_on),
         comment=comment,
         source=source,
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
         created_at=now or timezone.now(),
     )
     complaint.reference = rules.reference(kind, received_on.year, complaint.pk)

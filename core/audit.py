@@ -62,6 +62,17 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
+def user_or_none(actor: Any) -> Any:
+    """The signed-in user behind an action, or None for the system (a demo loader, a task)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def as_pairs(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's changes as [before, after]: a value given as a list is already a pair; any other
+    value is something new, [None, value]."""
+    return {k: v if isinstance(v, list) else [None, v] for k, v in changes.items()}
+
+
 def _payload(event: AuditEvent) -> str:
     return json.dumps(
         {

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
-from core.audit import audit_log
+from core.audit import as_pairs, audit_log, user_or_none
 from core.errors import DomainError
 from core.uploads import check_document
 from dossiers import rules, selectors
@@ -46,17 +46,13 @@ COMMENTS_PER_HOUR = 3
 COMMENTS_PER_DAY = 10
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _audit(actor: Any, action: str, dossier: Dossier, **changes: Any) -> None:
     audit_log(
         actor=actor,
         action=action,
         obj=dossier,
         org_id=dossier.proposer_id,
-        changes={k: v if isinstance(v, list) else [None, v] for k, v in changes.items()},
+        changes=as_pairs(changes),
     )
 
 
@@ -145,7 +141,7 @@ def dossier_create(
         cluster_year=cluster_year,
         poll=poll,
         vote_note=vote_note.strip()[:300],
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
     )
     dossier.reference = f"HS-{today.year}-{dossier.pk:06d}"
     dossier.save(update_fields=["reference"])
@@ -176,7 +172,7 @@ def _check_vote(cluster_year: Any, poll: Any) -> None:
 
 
 def _step_actor(actor: Any) -> dict[str, Any]:
-    user = _user(actor)
+    user = user_or_none(actor)
     return {"actor": user, "actor_name": (str(user) if user else "system")}
 
 
@@ -388,7 +384,7 @@ def document_add(
         name=name,
         size=upload.size or 0,
         generated=generated,
-        uploaded_by=_user(actor),
+        uploaded_by=user_or_none(actor),
     )
     doc.file.save(name, upload, save=False)
     doc.save()
@@ -430,7 +426,7 @@ def recipient_override(*, actor: Any, recipient: DossierRecipient, reason: str) 
     if check.ok:
         raise DomainError(_("This recipient passes the check; there is nothing to override."))
     recipient.override_reason = reason
-    recipient.override_by = _user(actor)
+    recipient.override_by = user_or_none(actor)
     recipient.override_at = timezone.now()
     recipient.save(update_fields=["override_reason", "override_by", "override_at"])
     _audit(
@@ -621,7 +617,7 @@ def dossier_forward(
         poll=dossier.poll,
         vote_note=dossier.vote_note,
         forwarded_from=dossier,
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
     )
     child.reference = f"HS-{timezone.localdate().year}-{child.pk:06d}"
     child.save(update_fields=["reference"])
@@ -858,7 +854,7 @@ def comment_handle(
     before = [comment.handling, comment.handling_note]
     comment.handling = handling
     comment.handling_note = note
-    comment.handled_by = _user(actor)
+    comment.handled_by = user_or_none(actor)
     comment.handled_at = timezone.now()
     comment.save(update_fields=["handling", "handling_note", "handled_by", "handled_at"])
     _audit(

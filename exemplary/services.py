@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions
-from core.audit import audit_log, diff, snapshot
+from core.audit import audit_log, diff, snapshot, user_or_none
 from core.errors import DomainError
 from core.text import fold, normalize_name
 from exemplary import rules, selectors
@@ -28,10 +28,6 @@ MIN_YEAR = 1945
 # The fields exemplary_update may change, and those its audit event compares.
 EDITABLE = ("org", "name", "sector", "description")
 AUDITED = ("kind", "name", "person", "collective", "org", "year", "sector", "description", "stage")
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _check_subject(*, actor: Any, kind: str, person: Person | None, collective: Org | None) -> None:
@@ -116,12 +112,16 @@ def exemplary_create(
         sector=normalize_name(sector),
         description=description.strip(),
         stage=Stage.DISCOVERED,
-        created_by=_user(actor),
+        created_by=user_or_none(actor),
     )
     _check_unique(model)
     model.save()
     ExemplaryStep.objects.create(
-        model=model, stage=Stage.DISCOVERED, on=discovered_on, note=note.strip(), actor=_user(actor)
+        model=model,
+        stage=Stage.DISCOVERED,
+        on=discovered_on,
+        note=note.strip(),
+        actor=user_or_none(actor),
     )
     audit_log(
         actor=actor,
@@ -190,7 +190,7 @@ def exemplary_advance(
         raise DomainError(problem, field="on")
     before = model.stage
     step = ExemplaryStep.objects.create(
-        model=model, stage=stage, on=on, note=note.strip(), actor=_user(actor)
+        model=model, stage=stage, on=on, note=note.strip(), actor=user_or_none(actor)
     )
     model.stage = stage
     model.save(update_fields=["stage", "updated_at"])
