@@ -45,7 +45,8 @@ def _step(actor: Any, complaint: Complaint, kind: str, note: str = "") -> Compla
 
 def _lock(complaint: Complaint) -> Complaint:
     return (
-        Complaint.objects.select_for_update()
+        # Only the complaint's own row: PostgreSQL locks no nullable side of an outer join.
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("org", "dossier", "decision", "record")
         .get(pk=complaint.pk)
     )
@@ -264,7 +265,11 @@ def complaint_receive_public(
     the address: dossiers.services.source_key)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    dossier = Dossier.objects.select_for_update().select_related("receiver").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("receiver")
+        .get(pk=dossier.pk)
+    )
     if dossier.status != DossierStatus.PUBLIC_COMMENT or not dossier_rules.comment_window_open(
         today, dossier.comment_opens, dossier.comment_closes
     ):
@@ -296,7 +301,7 @@ def comment_to_complaint(*, actor: Any, comment: PublicComment, kind: str) -> Co
     linked to the comment, received the day the comment was. The comment's own handling is
     recorded on the dossier's page (dossiers.services.comment_handle)."""
     comment = (
-        PublicComment.objects.select_for_update()
+        PublicComment.objects.select_for_update(of=("self",))
         .select_related("dossier__receiver")
         .get(pk=comment.pk)
     )

@@ -58,7 +58,8 @@ def _audit(actor: Any, action: str, dossier: Dossier, **changes: Any) -> None:
 
 def _lock(dossier: Dossier) -> Dossier:
     return (
-        Dossier.objects.select_for_update()
+        # The dossier's own row only, not its units' (other dossiers of theirs go on meanwhile).
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("proposer", "receiver")
         .get(pk=dossier.pk)
     )
@@ -839,7 +840,11 @@ def comment_handle(
     *, actor: Any, comment: PublicComment, handling: str, note: str
 ) -> PublicComment:
     """Record how an officer of the receiving level handled a public comment."""
-    comment = PublicComment.objects.select_for_update().select_related("dossier").get(pk=comment.pk)
+    comment = (
+        PublicComment.objects.select_for_update(of=("self",))
+        .select_related("dossier")
+        .get(pk=comment.pk)
+    )
     dossier = comment.dossier
     _require_side(actor, "dossier.appraise", dossier, rules.RECEIVER)
     if dossier.status not in (DossierStatus.PUBLIC_COMMENT, DossierStatus.COUNCIL):

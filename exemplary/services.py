@@ -145,7 +145,11 @@ def exemplary_update(*, actor: Any, model: ExemplaryModel, **fields: Any) -> Exe
         raise DomainError(
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
-    model = ExemplaryModel.objects.select_for_update().select_related("org").get(pk=model.pk)
+    model = (
+        ExemplaryModel.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=model.pk)
+    )
     permissions.require(actor, "exemplary.manage", model.org)
     before = snapshot(model, AUDITED)
     if "org" in fields and fields["org"].pk != model.org_id:
@@ -179,7 +183,11 @@ def exemplary_advance(
     """Move an exemplary model on to its next stage (bồi dưỡng, tổng kết, nhân rộng), dated: one
     stage at a time, forward only, not before the previous stage's date nor in the future."""
     # The lock makes two steps sent at once wait for each other; the second sees the first.
-    model = ExemplaryModel.objects.select_for_update().select_related("org").get(pk=model.pk)
+    model = (
+        ExemplaryModel.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=model.pk)
+    )
     permissions.require(actor, "exemplary.manage", model.org)
     problem = rules.advance_problem(model.stage, stage)
     if problem:
@@ -215,7 +223,11 @@ def exemplary_link(
     """Set the movements it grew from and the commendations it received (None leaves a list as it
     is). Movements must be ones the actor sees; commendations must be the subject's own (the
     individual's, the collective's, or for a model the keeping unit's), in force and in sight."""
-    model = ExemplaryModel.objects.select_for_update().select_related("org").get(pk=model.pk)
+    model = (
+        ExemplaryModel.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=model.pk)
+    )
     permissions.require(actor, "exemplary.manage", model.org)
     changes: dict[str, list[Any]] = {}
     if movements is not None:
