@@ -21,7 +21,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 BASE_DIR = Path(settings.BASE_DIR)
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
@@ -94,6 +101,9 @@ def new_context(browser: Browser, live_server: Any, viewport: ViewportSize) -> B
         timezone_id="Asia/Ho_Chi_Minh",
     )
     context.set_default_timeout(15_000)
+    # Assertions wait as long as actions do: a loaded CI machine (two workers, PostgreSQL) can take
+    # more than expect's default 5 s to render a page.
+    expect.set_options(timeout=15_000)
     return context
 
 
