@@ -43,6 +43,7 @@ lint: install-dev
 
 bench: install-dev frontend
 	$(PY) -m bench.run
+	$(PY) -m bench.dossiers
 	$(PY) -m bench.register
 
 worker: install

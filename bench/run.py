@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
@@ -62,6 +62,13 @@ class Database:
         return f"PostgreSQL database {PG_BENCH_DB} (created and dropped by the benchmark)"
 
 
+def _pg_url(parts: Any, scheme: str, database: str) -> str:
+    """The URL with another scheme and database; "//" is kept when there is no host (the local
+    socket: postgres:///db), which urlunsplit would drop."""
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{scheme}://{parts.netloc}/{database}{query}"
+
+
 def choose_database() -> Database:
     """PostgreSQL if the caller's DATABASE_URL names one, else a fresh SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
@@ -70,9 +77,8 @@ def choose_database() -> Database:
         parts = urlsplit(url)
         caller_db = parts.path.lstrip("/")
         maintenance = "postgres" if caller_db in ("", PG_BENCH_DB) else caller_db
-        libpq = parts._replace(scheme="postgresql")
-        admin = urlunsplit(libpq._replace(path=f"/{maintenance}"))
-        bench = urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
+        admin = _pg_url(parts, "postgresql", maintenance)
+        bench = _pg_url(parts, parts.scheme, PG_BENCH_DB)
         return Database("postgresql", bench, admin)
     return Database("sqlite", f"sqlite:///{SQLITE_FILE}")
 

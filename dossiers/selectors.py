@@ -112,7 +112,8 @@ def current_documents(dossier: Dossier) -> list[DossierDocument]:
     """The newest document of each kind (per recipient): older uploads stay in the history."""
     seen: set[tuple[str, int | None]] = set()
     out = []
-    for doc in dossier.documents.select_related("recipient").order_by("-uploaded_at", "-pk"):
+    docs = dossier.documents.select_related("recipient__person", "recipient__org")
+    for doc in docs.order_by("-uploaded_at", "-pk"):
         if doc.recipient is not None and doc.recipient.removed_at is not None:
             continue  # a removed recipient's documents stay in the history only
         key = (doc.kind, doc.recipient_id)

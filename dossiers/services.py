@@ -562,10 +562,11 @@ def _guard_submit(dossier: Dossier) -> None:
         raise DomainError(
             _("The dossier cannot be sent yet: %(p)s") % {"p": " · ".join(c.text for c in failed)}
         )
-    for r in selectors.active_recipients(dossier):
+    recipients = list(selectors.active_recipients(dossier))
+    for r in recipients:
         result = results.get(r.pk)
         r.eligibility = result.as_dict() if result is not None else None
-        r.save(update_fields=["eligibility"])
+    DossierRecipient.objects.bulk_update(recipients, ["eligibility"], batch_size=500)
 
 
 @transaction.atomic

@@ -332,7 +332,9 @@ def render_detail(
 
     current = selectors.current_documents(dossier)
     current_ids = {d.pk for d in current}
-    history = list(dossier.documents.select_related("recipient", "uploaded_by"))
+    history = list(
+        dossier.documents.select_related("recipient__person", "recipient__org", "uploaded_by")
+    )
 
     moves: list[dict[str, Any]] = []
     for target in rules.next_states(dossier.status):
