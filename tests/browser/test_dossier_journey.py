@@ -178,7 +178,8 @@ def test_a_dossier_goes_from_draft_through_public_comment_to_the_register(
 
         # Two people, each with their achievement report and the summary the public will see.
         for index, person in enumerate((passes, fails)):
-            page.get_by_role("link", name=vi("Add a recipient")).click()
+            with page.expect_navigation():
+                page.get_by_role("link", name=vi("Add a recipient")).click()
             page.get_by_label(label("Full name or person number")).fill(person.full_name)
             with page.expect_navigation():
                 page.get_by_role("search").get_by_role("button", name=vi("Search")).click()
@@ -187,8 +188,10 @@ def test_a_dossier_goes_from_draft_through_public_comment_to_the_register(
             expect(row).to_have_count(1)
             if index == 0:
                 axe.scan(page, "dossier-recipient-search")
-            with page.expect_navigation():
-                row.get_by_role("link", name=vi("Choose")).click()
+            choose = row.get_by_role("link", name=vi("Choose"))
+            expect(choose).to_have_attribute("href", f"?person={person.pk}")
+            with page.expect_navigation(url=re.compile(rf"\?person={person.pk}$")):
+                choose.click()
             expect(page.locator("#report-h")).to_contain_text(person.full_name)
             page.get_by_label(label("Duties and circumstances")).fill(
                 "Chuyên viên phòng Thi đua - Khen thưởng."
