@@ -61,6 +61,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     # Exemplary models (điển hình tiên tiến): kept by a unit's focal points and officers.
     "exemplary.view": ALL_ROLES,
     "exemplary.manage": UNIT_KEEPERS,
+    "stats.view": ALL_ROLES,
+    "stats.report": KEEPERS,
+    "document.template": KEEPERS,
+    "certificate.print": KEEPERS,
     "audit.view": KEEPERS,
     "audit.view_all": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),

@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "dossiers",
     "complaints",
     "exemplary",
+    "stats",
+    "reports",
+    "documents",
+    "certificates",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,12 @@ urlpatterns = [
     path("dossiers/", include("dossiers.urls")),
     path("complaints/", include("complaints.urls")),
     path("exemplary/", include("exemplary.urls")),
+    path("stats/", include("stats.urls")),
+    path("reports/", include("reports.urls")),
+    path("documents/", include("documents.urls")),
+    path("certificates/", include("certificates.urls")),
+    # The public checks a printed certificate by its code, without sign-in.
+    path("verify/", include("certificates.urls_public")),
     # Pages for the public, without sign-in: candidates under public comment.
     path("public/", include("dossiers.urls_public")),
     path("api/v1/", api.urls),
