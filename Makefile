@@ -78,8 +78,8 @@ system-run:
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2; }
 
 system-test: system-run
-	@test -x /usr/bin/chromium && fc-list | grep -qi "liberation sans" || { \
-	  $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-liberation2 fonts-dejavu-core; }
+	@test -x /usr/bin/chromium && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null && fc-list | grep -qi "liberation sans" || { \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools; }
 
 messages: install
 	@THIDUA_TESTING=1 $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates and their verification")
+
+    def ready(self) -> None:
+        from certificates.documents import register_kind
+
+        register_kind()

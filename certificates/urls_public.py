@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from certificates import views_public
 
 app_name = "verify"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views_public.verify_form, name="form"),
+    path("<str:code>/", views_public.verify_code, name="code"),
+]

@@ -99,6 +99,10 @@ ACTIONS = {
     "exemplary.model.created": _("recorded an exemplary model"),
     "exemplary.model.updated": _("changed an exemplary model"),
     "exemplary.model.stage": _("moved an exemplary model to its next stage"),
+    "certificates.certificate.issued": _("issued a certificate's verification code"),
+    "certificates.certificate.printed": _("printed a decision's certificates"),
+    "documents.template.uploaded": _("installed a document template"),
+    "documents.template.removed": _("removed a document template"),
 }
 
 OBJECT_TYPES = {
@@ -130,6 +134,8 @@ OBJECT_TYPES = {
     "dossiers.levelrule": _("Time limits of a level"),
     "complaints.complaint": _("Complaint or denunciation"),
     "exemplary.exemplarymodel": _("Exemplary model"),
+    "certificates.certificate": _("Certificate"),
+    "documents.documenttemplate": _("Document template"),
 }
 
 
@@ -169,6 +175,11 @@ EXTRA_FIELDS = {
     "poll": _("vote"),
     "receiver": _("sent to"),
     "step": _("handling step"),
+    "code": _("verification code"),
+    "record": _("commendation"),
+    "format": _("format"),
+    "certificates": _("certificates"),
+    "replaced": _("replaced template"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.

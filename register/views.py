@@ -213,6 +213,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden": Record.objects.filter(decision=decision).count() - records.count(),
             "form": form,
             "can_manage": can_manage,
+            "can_print": permissions.can(request.user, "certificate.print", decision.issuer),
         },
     )
 

@@ -208,6 +208,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Thi đua <no-reply@localhost>")
 
+# The address the public reaches this site at (e.g. https://thidua.example.gov.vn), printed in the
+# QR codes of certificates; without it, the address of the request that prints them.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+
 # Report reminders (manage.py send_report_reminders, run daily): a reminder this many days before
 # the due date; the head unit is told of members still late this many days after it.
 REPORT_REMINDER_DAYS_BEFORE = int(os.environ.get("REPORT_REMINDER_DAYS_BEFORE", "3"))
