@@ -103,6 +103,9 @@ ACTIONS = {
     "certificates.certificate.printed": _("printed a decision's certificates"),
     "documents.template.uploaded": _("installed a document template"),
     "documents.template.removed": _("removed a document template"),
+    "reports.template.uploaded": _("installed a statistical report layout"),
+    "reports.template.activated": _("brought back a statistical report layout"),
+    "reports.template.deactivated": _("went back to the built-in statistical report layout"),
 }
 
 OBJECT_TYPES = {
@@ -136,6 +139,7 @@ OBJECT_TYPES = {
     "exemplary.exemplarymodel": _("Exemplary model"),
     "certificates.certificate": _("Certificate"),
     "documents.documenttemplate": _("Document template"),
+    "reports.reporttemplate": _("Statistical report layout"),
 }
 
 
@@ -180,6 +184,9 @@ EXTRA_FIELDS = {
     "format": _("format"),
     "certificates": _("certificates"),
     "replaced": _("replaced template"),
+    "file_name": _("file name"),
+    "placeholders": _("placeholders"),
+    "in_use_before": _("in use before"),
 }
 
 # Audited fields that hold an organisation's id: shown by name.
