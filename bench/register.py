@@ -9,10 +9,14 @@ the local server as the current user), fills it with `manage.py gen_synthetic`'s
   2. one person's evaluation with its explanation through the API
      (GET /api/v1/people/{id}/eligibility?target=…&year=…), random people and targets,
   3. the eligible-list page of a province (GET /register/eligible/?target=…&year=…&unit_code=…),
-  4. the import of a 100,000-row decision list from Excel (validate, match, write).
+  4. the import of a 100,000-row decision list from Excel (validate, match, write),
+  5. the statistics: the rebuild of the register's summary (stats.services.tally_refresh) and a
+     province's dashboard (GET /stats/?unit=…, all years and one year), counted from the summary,
+     and, for comparison, a few runs counted from the register directly.
 
 Figures (medians, p95, machine, load) are printed and written to var/bench/register.json.
-Options: --persons, --years, --runs, --import-rows, --keep.
+Options: --persons, --years, --runs, --import-rows, --keep, --reuse (use the kept database
+instead of generating a new one), --steps (some of sweep,api,pages,import,dashboard).
 """
 
 # ruff: noqa: S311  (seeded pseudo-random choices, nothing secret)
@@ -48,7 +52,9 @@ GOALS = {
     "api_p95_ms": 30.0,
     "page_p95_ms": 300.0,
     "import_s": 60.0,
+    "dashboard_p95_ms": 500.0,
 }
+STEPS = ("sweep", "api", "pages", "import", "dashboard")
 
 
 def database_urls() -> tuple[str, str]:
@@ -66,12 +72,30 @@ def database_urls() -> tuple[str, str]:
     )
 
 
-def prepare(admin: str, bench_url: str) -> None:
-    pg_execute(
-        admin,
-        f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)",
-        f"CREATE DATABASE {DB_NAME} ENCODING 'UTF8' TEMPLATE template0",
-    )
+def kept_database_exists(admin: str) -> bool:
+    """Whether a kept benchmark database is there (with a register in it)."""
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone()
+    if row is None:
+        return False
+    parts = urlsplit(admin)
+    with psycopg.connect(urlunsplit(parts._replace(path=f"/{DB_NAME}")), autocommit=True) as conn:
+        table = conn.execute("SELECT to_regclass('register_record')").fetchone()
+        if table is None or table[0] is None:
+            return False
+        found = conn.execute("SELECT EXISTS (SELECT 1 FROM register_record)").fetchone()
+        return bool(found and found[0])
+
+
+def prepare(admin: str, bench_url: str, *, reuse: bool = False) -> None:
+    if not reuse:
+        pg_execute(
+            admin,
+            f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)",
+            f"CREATE DATABASE {DB_NAME} ENCODING 'UTF8' TEMPLATE template0",
+        )
     os.environ["DATABASE_URL"] = bench_url
     os.environ["THIDUA_VAR_DIR"] = str(BENCH_DIR)
     os.environ["THIDUA_TESTING"] = "1"
@@ -116,11 +140,15 @@ def bench_sweep(year: int, runs: int) -> dict[str, Any]:
 
 
 def make_officer(province_code: str) -> Any:
-    from accounts.models import Role
+    from accounts.models import Role, User
     from accounts.services import membership_grant, user_create
     from orgs.models import Org
 
-    user = user_create(actor=None, username=f"bench.canbo.{province_code}", password=PASSWORD)
+    username = f"bench.canbo.{province_code}"
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:  # a reused database
+        return existing
+    user = user_create(actor=None, username=username, password=PASSWORD)
     membership_grant(
         actor=None, user=user, role=Role.OFFICER, org=Org.objects.get(code=province_code)
     )
@@ -220,14 +248,16 @@ def bench_import(rows: int, year: int) -> dict[str, Any]:
     person, write the records; one run, end to end, by a system administrator."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from accounts.models import Role
+    from accounts.models import Role, User
     from accounts.services import membership_grant, user_create
     from orgs.models import Org
     from people.models import Person
     from register import importing, services
 
-    admin = user_create(actor=None, username="bench.quantri", password=PASSWORD)
-    membership_grant(actor=None, user=admin, role=Role.ADMIN, org=None)
+    admin = User.objects.filter(username="bench.quantri").first()
+    if admin is None:
+        admin = user_create(actor=None, username="bench.quantri", password=PASSWORD)
+        membership_grant(actor=None, user=admin, role=Role.ADMIN, org=None)
     issuer = Org.objects.get(code="TW-HDTDKT")
     # People a list can tell apart: one row per name, birth year and unit (namesakes born the same
     # year in the same unit would be the same line of the file, which the import refuses).
@@ -244,7 +274,8 @@ def bench_import(rows: int, year: int) -> dict[str, Any]:
     content = decision_workbook(people, year)
     decision = services.decision_create(
         actor=admin,
-        number="9999/QĐ-BENCH",
+        # A new number each run, so a reused database takes another import.
+        number=f"{int(time.time()) % 100_000}/QĐ-BENCH",
         date=dt.date(year + 1, 1, 20),
         issuer=issuer,
         summary="Benchmark",
@@ -269,43 +300,125 @@ def bench_import(rows: int, year: int) -> dict[str, Any]:
     }
 
 
+def bench_dashboard(officer: Any, province: Any, runs: int, live_runs: int) -> dict[str, Any]:
+    """A province's statistics dashboard as its officer sees it (GET /stats/?unit=…, the last five
+    years with data and one year), counted from the register's summary: 1 warm-up + `runs` runs
+    each. Before that, `live_runs` runs counted from the register directly (what the page does
+    while the summary is behind), and the summary brought level (catch-up) and rebuilt (full)."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test import Client
+
+    from stats import selectors, services
+
+    client = Client()
+    client.force_login(officer)
+    urls = [f"/stats/?unit={province.pk}", f"/stats/?unit={province.pk}&from=2024&to=2024"]
+    out: dict[str, Any] = {"goal_p95_ms": GOALS["dashboard_p95_ms"], "pages": [], "live": []}
+
+    def page(url: str) -> None:
+        r = client.get(url)
+        assert r.status_code == 200, r.status_code
+
+    if live_runs:
+        live = selectors.Source("live", None, False)
+        with mock.patch.object(selectors, "source_for", return_value=live):
+            for url in urls:
+                row = timed_ms(lambda url=url: page(url), live_runs)
+                row["url"] = url
+                out["live"].append(row)
+                log(f"dashboard counted live {url}: median {row['median_ms']:.0f} ms")
+    before = selectors.source_for()
+    if before.behind:
+        t0 = time.perf_counter()
+        state = services.tally_catch_up()
+        out["catch_up_s"] = round(time.perf_counter() - t0, 1)
+        log(f"statistics summary caught up in {out['catch_up_s']} s")
+    t0 = time.perf_counter()
+    state = services.tally_refresh()
+    out["refresh_s"] = round(time.perf_counter() - t0, 1)
+    out["summary_rows"] = state.rows
+    log(f"statistics summary rebuilt: {state.rows:,} rows in {out['refresh_s']} s")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE stats_recordtally")
+    assert selectors.source_for().tally
+    for url in urls:
+        row = timed_ms(lambda url=url: page(url), runs)
+        row["url"] = url
+        row["goal_p95_ms"] = GOALS["dashboard_p95_ms"]
+        out["pages"].append(row)
+        log(f"dashboard {url}: median {row['median_ms']:.0f} ms, p95 {row['p95_ms']:.0f} ms")
+    assert selectors.source_for().tally  # every run read the summary
+    return out
+
+
+def reused_counts() -> dict[str, Any]:
+    """The sizes of a kept database (the planner's estimates, instant on 20 million rows)."""
+    from django.db import connection
+
+    tables = [
+        "orgs_org",
+        "people_person",
+        "register_decision",
+        "register_record",
+        "register_rating",
+    ]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)", [tables]
+        )
+        counts: dict[str, Any] = {name: max(0, int(n)) for name, n in cur.fetchall()}
+        cur.execute("SELECT MIN(year), MAX(year) FROM register_rating")
+        first, last = cur.fetchone()
+    counts["years"] = (last - first + 1) if first is not None else 0
+    counts["rows"] = sum(counts.get(t, 0) for t in tables)
+    return counts
+
+
 def report(results: dict[str, Any]) -> str:
     meta = results["meta"]
+    made = (
+        f"generated in {meta['generate_s']:.0f} s"
+        if meta.get("generate_s") is not None
+        else "the kept database, reused"
+    )
     out = [
         f"Register benchmark — PostgreSQL {meta['server']} — {meta['persons']:,} persons × "
-        f"{meta['years']} years, {meta['rows']:,} rows, generated in {meta['generate_s']:.0f} s"
+        f"{meta['years']} years, {meta['rows']:,} rows, {made}"
     ]
-    s = results["sweep"]
-    a = results["api"]
-    out.append(
-        table(
-            "Eligibility",
-            ["what", "median", "p95 / max", "goal"],
+    rows: list[list[str]] = []
+    if results.get("sweep"):
+        s = results["sweep"]
+        rows.append(
             [
-                [
-                    "full sweep, all targets, all persons",
-                    f"{s['median_s']:.1f} s",
-                    f"{s['max_s']:.1f} s",
-                    f"< {s['goal_s']:.0f} s",
-                ],
-                [
-                    "one person via the API",
-                    f"{a['median_ms']:.1f} ms",
-                    f"{a['p95_ms']:.1f} ms",
-                    f"p95 < {a['goal_p95_ms']:.0f} ms",
-                ],
-                *[
-                    [
-                        f"eligible page {p['url'].split('?')[1]}",
-                        f"{p['median_ms']:.0f} ms",
-                        f"{p['p95_ms']:.0f} ms",
-                        f"p95 < {p['goal_p95_ms']:.0f} ms",
-                    ]
-                    for p in results["pages"]
-                ],
-            ],
+                "full sweep, all targets, all persons",
+                f"{s['median_s']:.1f} s",
+                f"{s['max_s']:.1f} s",
+                f"< {s['goal_s']:.0f} s",
+            ]
         )
-    )
+    if results.get("api"):
+        a = results["api"]
+        rows.append(
+            [
+                "one person via the API",
+                f"{a['median_ms']:.1f} ms",
+                f"{a['p95_ms']:.1f} ms",
+                f"p95 < {a['goal_p95_ms']:.0f} ms",
+            ]
+        )
+    for p in results.get("pages") or []:
+        rows.append(
+            [
+                f"eligible page {p['url'].split('?')[1]}",
+                f"{p['median_ms']:.0f} ms",
+                f"{p['p95_ms']:.0f} ms",
+                f"p95 < {p['goal_p95_ms']:.0f} ms",
+            ]
+        )
+    if rows:
+        out.append(table("Eligibility", ["what", "median", "p95 / max", "goal"], rows))
     if results.get("import"):
         i = results["import"]
         out.append(
@@ -322,6 +435,34 @@ def report(results: dict[str, Any]) -> str:
                 ],
             )
         )
+    if results.get("dashboard"):
+        d = results["dashboard"]
+        rows = [
+            [
+                f"{p['url']} (summary)",
+                f"{p['median_ms']:.0f} ms",
+                f"{p['p95_ms']:.0f} ms",
+                f"p95 < {p['goal_p95_ms']:.0f} ms",
+            ]
+            for p in d["pages"]
+        ]
+        rows += [
+            [
+                f"{p['url']} (counted live, before)",
+                f"{p['median_ms']:.0f} ms",
+                f"{p['max_ms']:.0f} ms (max)",
+                "—",
+            ]
+            for p in d["live"]
+        ]
+        rows.append(
+            [f"summary rebuilt ({d['summary_rows']:,} rows)", f"{d['refresh_s']:.1f} s", "", "—"]
+        )
+        if "catch_up_s" in d:
+            rows.append(
+                ["summary caught up after the steps above", f"{d['catch_up_s']:.1f} s", "", "—"]
+            )
+        out.append(table("Statistics dashboard", ["what", "median", "p95", "goal"], rows))
     out.append(
         f"\nLoad average at start {meta['load_average_at_start']}, at end {meta['load_average_at_end']} "
         f"on {meta['machine']} · results in {RESULTS.relative_to(BASE_DIR)}"
@@ -337,7 +478,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweeps", type=int, default=3)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the kept database when it exists instead of generating one (implies --keep)",
+    )
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated, some of {','.join(STEPS)} (default: all)",
+    )
+    parser.add_argument(
+        "--live-runs", type=int, default=3, help="dashboard runs counted from the register"
+    )
     args = parser.parse_args(argv)
+    steps = {step.strip() for step in args.steps.split(",") if step.strip()}
+    if steps - set(STEPS):
+        parser.error(f"unknown steps: {', '.join(sorted(steps - set(STEPS)))}")
     admin, bench_url = database_urls()
     try:
         pg_execute(admin, "SELECT 1")
@@ -345,7 +502,11 @@ def main(argv: list[str] | None = None) -> int:
         log(f"PostgreSQL is not reachable ({exc.__class__.__name__}): register benchmark skipped")
         return 0
     started = time.perf_counter()
-    prepare(admin, bench_url)
+    reuse = args.reuse and kept_database_exists(admin)
+    if args.reuse:
+        args.keep = True
+        log("reusing the kept database" if reuse else "no kept database: generating one")
+    prepare(admin, bench_url, reuse=reuse)
     import django
 
     django.setup()
@@ -359,12 +520,18 @@ def main(argv: list[str] | None = None) -> int:
     province_code = "19"  # Thái Nguyên (with Bắc Kạn merged in, in the real tree)
     try:
         call_command("migrate", verbosity=0, interactive=False)
-        log(f"generating {args.persons:,} persons × {args.years} years …")
-        t0 = time.perf_counter()
-        counts = synthetic.generate(
-            persons=args.persons, years=args.years, end_year=year, seed=1, log=log
-        )
-        generate_s = time.perf_counter() - t0
+        generate_s: float | None = None
+        if reuse:
+            counts = reused_counts()
+            args.persons = counts["people_person"]
+            args.years = counts["years"]
+        else:
+            log(f"generating {args.persons:,} persons × {args.years} years …")
+            t0 = time.perf_counter()
+            counts = synthetic.generate(
+                persons=args.persons, years=args.years, end_year=year, seed=1, log=log
+            )
+            generate_s = time.perf_counter() - t0
         with connection.cursor() as cur:
             cur.execute("SHOW server_version")
             server = cur.fetchone()[0]
@@ -381,15 +548,20 @@ def main(argv: list[str] | None = None) -> int:
                 "years": args.years,
                 "rows": int(counts.get("rows", 0)),
                 "counts": counts,
-                "generate_s": round(generate_s, 1),
+                "generate_s": None if generate_s is None else round(generate_s, 1),
                 "load_average_at_start": load_average(),
             }
         }
-        results["sweep"] = bench_sweep(year, args.sweeps)
-        results["api"] = bench_api(officer, province.path, year, args.runs * 3)
-        results["pages"] = bench_page(officer, province_code, year, args.runs)
-        if args.import_rows:
+        if "sweep" in steps:
+            results["sweep"] = bench_sweep(year, args.sweeps)
+        if "api" in steps:
+            results["api"] = bench_api(officer, province.path, year, args.runs * 3)
+        if "pages" in steps:
+            results["pages"] = bench_page(officer, province_code, year, args.runs)
+        if "import" in steps and args.import_rows:
             results["import"] = bench_import(args.import_rows, year)
+        if "dashboard" in steps:
+            results["dashboard"] = bench_dashboard(officer, province, args.runs, args.live_runs)
         results["meta"]["load_average_at_end"] = load_average()
         results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

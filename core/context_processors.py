@@ -55,6 +55,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             reverse("exemplary:model-list"),
             can(user, "exemplary.view"),
         ),
+        ("stats", _("Statistics"), reverse("stats:unit"), can(user, "stats.view")),
+        (
+            "reports",
+            _("Statistical report"),
+            reverse("reports:statistics"),
+            can(user, "stats.report"),
+        ),
+        (
+            "documents",
+            _("Document templates"),
+            reverse("documents:kind-list"),
+            can(user, "document.template"),
+        ),
         (
             "imports",
             _("Excel import"),

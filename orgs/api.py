@@ -9,7 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from core import permissions
 from orgs import selectors
-from orgs.models import Org, OrgKind
+from orgs.models import Org, OrgArea, OrgKind
 
 router = Router(tags=["orgs"])
 
@@ -28,6 +28,7 @@ class OrgOut(Schema):
 class OrgDetailOut(OrgOut):
     aliases: str
     address: str
+    area: OrgArea = Field(description="remote, border, island, or empty when not marked")
     parent_name: str | None = Field(None, alias="parent.name")
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import VnDateInput
-from orgs.models import LineageKind, OrgKind
+from orgs.models import LineageKind, OrgArea, OrgKind
 
 DATE_WIDGET = VnDateInput()
 
@@ -25,6 +25,14 @@ class OrgForm(forms.Form):
         help_text=_("Former or informal names, separated by semicolons; search finds them too."),
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    area = forms.ChoiceField(
+        label=_("Area"),
+        choices=OrgArea.choices,
+        required=False,
+        help_text=_(
+            "Remote, border or island area; the units below it are counted in it too (statistics)."
+        ),
+    )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE_WIDGET)
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DATE_WIDGET)
 

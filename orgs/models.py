@@ -18,6 +18,15 @@ class OrgKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OrgArea(models.TextChoices):
+    """Địa bàn: a unit in a remote, border or island area, which the statistics report apart."""
+
+    NONE = "", _("Not marked")
+    REMOTE = "remote", _("Remote or deep-lying area")
+    BORDER = "border", _("Border area")
+    ISLAND = "island", _("Island")
+
+
 class Org(models.Model):
     """Đơn vị: a unit in the tree of organisations, active between valid_from and valid_to."""
 
@@ -42,6 +51,10 @@ class Org(models.Model):
         help_text=_("Former or informal names, separated by semicolons; search finds them too."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Marked on the unit that is in the area (a province, a commune); its sub-units are in it too.
+    area = models.CharField(
+        _("area"), max_length=10, choices=OrgArea.choices, blank=True, default="", db_default=""
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     search_key = models.TextField(editable=False, default="")

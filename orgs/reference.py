@@ -31,8 +31,10 @@ def load_reference(apps: Any) -> int:
     data = reference_data()
     merger_date = dt.date.fromisoformat(data["merger_date"])
     created = 0
+    # The area (border, remote, island) came with migration 0005: older migrations' models lack it.
+    has_area = any(f.name == "area" for f in Org._meta.get_fields())
 
-    def upsert(code: str, parent: Any, **fields: Any) -> Any:
+    def upsert(code: str, parent: Any, area: str = "", **fields: Any) -> Any:
         nonlocal created
         fields["search_key"] = search_key_for(
             code, fields["name"], fields.get("short_name", ""), fields.get("aliases", "")
@@ -46,6 +48,10 @@ def load_reference(apps: Any) -> int:
                 setattr(org, key, value)
             org.parent = parent
             org.save()
+        if has_area and area and not org.area:
+            # Shipped as a default: an officer's own marking of the unit is kept.
+            org.area = area
+            Org.objects.filter(pk=org.pk).update(area=area)
         org.path = f"{parent.path if parent else '/'}{org.pk}/"
         Org.objects.filter(pk=org.pk).update(path=org.path)
         return org
@@ -67,6 +73,7 @@ def load_reference(apps: Any) -> int:
             name=item["name"],
             short_name=item["short_name"],
             aliases=item["aliases"],
+            area=item.get("area", ""),
             kind="province",
             valid_to=(merger_date - dt.timedelta(days=1)) if item["merged_into"] else None,
         )

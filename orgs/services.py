@@ -12,7 +12,7 @@ from core.audit import audit_log, diff, snapshot
 from core.errors import DomainError
 from core.text import normalize_name
 from orgs import rules
-from orgs.models import LineageEvent, LineageKind, Org, OrgKind
+from orgs.models import LineageEvent, LineageKind, Org, OrgArea, OrgKind
 from orgs.reference import search_key_for
 from orgs.selectors import lineage_edges
 
@@ -24,6 +24,7 @@ AUDITED_FIELDS = (
     "kind",
     "parent",
     "address",
+    "area",
     "valid_from",
     "valid_to",
 )
@@ -37,6 +38,7 @@ def _check(
     parent: Org | None,
     valid_from: dt.date | None,
     valid_to: dt.date | None,
+    area: str = "",
     instance: Org | None = None,
 ) -> None:
     if not code:
@@ -45,6 +47,8 @@ def _check(
         raise DomainError(_("The name is required."), field="name")
     if kind not in OrgKind.values:
         raise DomainError(_("Unknown kind of unit: %(kind)s.") % {"kind": kind}, field="kind")
+    if area not in OrgArea.values:
+        raise DomainError(_("Unknown area: %(area)s.") % {"area": area}, field="area")
     clash = Org.objects.filter(code=code)
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
@@ -86,6 +90,7 @@ def org_create(
     short_name: str = "",
     aliases: str = "",
     address: str = "",
+    area: str = "",
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
 ) -> Org:
@@ -106,10 +111,12 @@ def org_create(
         parent=parent,
         valid_from=valid_from,
         valid_to=valid_to,
+        area=area,
     )
     org = Org.objects.create(
         kind=kind,
         parent=parent,
+        area=area,
         valid_from=valid_from,
         valid_to=valid_to,
         search_key=search_key_for(f["code"], f["name"], f["short_name"], f["aliases"]),
@@ -146,6 +153,7 @@ def org_update(*, actor: Any, org: Org, **fields: Any) -> Org:
         parent=merged["parent"],
         valid_from=merged["valid_from"],
         valid_to=merged["valid_to"],
+        area=merged["area"],
         instance=org,
     )
     old_path = org.path

@@ -164,6 +164,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "parent_code": org.parent.code if org.parent else "",
         "aliases": org.aliases,
         "address": org.address,
+        "area": org.area,
         "valid_from": org.valid_from,
         "valid_to": org.valid_to,
     }

@@ -262,6 +262,7 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
             org_id=person.unit_id,
             changes=changes,
         )
+        _stats_catch_up_later()
     return person
 
 
@@ -313,4 +314,12 @@ def person_transfer(
             "decision": [None, posting.decision],
         },
     )
+    _stats_catch_up_later()
     return posting
+
+
+def _stats_catch_up_later() -> None:
+    """The statistics' summary (by gender, ethnicity, category) catches up once this commits."""
+    from stats.services import tally_catch_up_later
+
+    tally_catch_up_later()

@@ -1003,6 +1003,9 @@ def _apply(job: RecipientImport) -> None:
     if problems:
         raise Rejected(problems)  # rolls back the people created above
     Record.objects.bulk_create(records, batch_size=WRITE_BATCH)
+    from stats.services import tally_catch_up_later  # the statistics' summary catches up
+
+    tally_catch_up_later()
     matched = sum(1 for r in rows if r["person_id"] is not None)
     collectives = sum(1 for r in rows if r["match"] == MatchKind.COLLECTIVE)
     audit_log(

@@ -92,6 +92,13 @@ def award_get(code: str, *, field: str = "code") -> Award:
 # --- decisions --------------------------------------------------------------------------------------
 
 
+def _stats_catch_up_later() -> None:
+    """The statistics' summary catches up with this write once it commits (stats.services)."""
+    from stats.services import tally_catch_up_later
+
+    tally_catch_up_later()
+
+
 @transaction.atomic
 def decision_create(
     *,
@@ -215,6 +222,7 @@ def record_add(
         org_id=(person.unit_id if person is not None else org.pk if org else None),
         changes=_created(decision=decision.number, code=code, year=year, amount=amount),
     )
+    _stats_catch_up_later()
     return record
 
 
@@ -273,6 +281,7 @@ def record_revoke(
             ),
         },
     )
+    _stats_catch_up_later()
     return revocation
 
 

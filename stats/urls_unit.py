@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from stats import views
+
+urlpatterns = [
+    path("", views.unit_view, name="unit"),
+    path("fairness/", views.fairness_view, name="fairness"),
+]

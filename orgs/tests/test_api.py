@@ -106,6 +106,7 @@ def test_it_describes_one_unit(as_user: Any, units: dict[str, Org]) -> None:
         "valid_to": "2025-06-30",
         "aliases": "",
         "address": "",
+        "area": "",
     }
 
 
