@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""The cluster dashboard and the rotation analysis (under /stats/clusters/)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from stats import views_cluster
+
+urlpatterns = [
+    path("rotation/", views_cluster.rotation_page, name="rotation"),
+    path("<int:pk>/", views_cluster.cluster_dashboard, name="cluster"),
+]
