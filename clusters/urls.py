@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clusters import covenant_views, report_views, views
+from clusters import covenant_views, report_views, views, views_documents
 
 app_name = "clusters"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/years/<int:year>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/minutes/", views.meeting_minutes, name="meeting-minutes"),
+    path(
+        "meetings/<int:meeting_id>/bien-ban.<str:fmt>",
+        views_documents.meeting_document,
+        name="meeting-document",
+    ),
     path("<int:pk>/years/<int:year>/covenant/", covenant_views.covenant_page, name="covenant"),
     path(
         "<int:pk>/years/<int:year>/covenant/send/",
@@ -31,6 +36,11 @@ urlpatterns = [
         "<int:pk>/years/<int:year>/covenant/lock/",
         covenant_views.covenant_lock,
         name="covenant-lock",
+    ),
+    path(
+        "<int:pk>/years/<int:year>/covenant/giao-uoc.<str:fmt>",
+        views_documents.covenant_document,
+        name="covenant-document",
     ),
     path(
         "<int:pk>/years/<int:year>/covenant/scan/",

@@ -278,6 +278,8 @@ def _loop(doc: Any, key: str) -> None:
         for row in rows:
             if second in _text_of(row._tr):
                 row._tr.getparent().remove(row._tr)
+        if not table.rows:  # the table held only the second row (a pair of signatures): it goes
+            table._tbl.getparent().remove(table._tbl)
         marked = [row for row in rows if first in _text_of(row._tr)]
         if marked:
             _wrap_rows(marked[0], marked[-1], key)

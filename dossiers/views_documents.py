@@ -1,5 +1,6 @@
 """Documents of a dossier: attached, downloaded only through a page that checks who asks, and the
-DOCX files made from the dossier's data (downloaded, or attached to it)."""
+files made from the dossier's data by the document service: DOCX (downloaded, or attached to it)
+and PDF (downloaded)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import permissions
 from core.errors import DomainError
@@ -29,6 +30,7 @@ from dossiers.views import (
 )
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 
 
 @login_required
@@ -76,7 +78,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _documents() -> Any:
-    """The DOCX generator (dossiers.documents), imported when a file is asked for."""
+    """The generator (dossiers.documents), imported when a file is asked for."""
     return importlib.import_module("dossiers.documents")
 
 
@@ -146,3 +148,29 @@ def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
         kind=DocumentKind.BAO_CAO_THANH_TICH,
         recipient=recipient,
     )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tờ trình of the dossier as PDF, for those who see the dossier."""
+    dossier = visible_dossier(request, pk)
+    content = _documents().submission_letter(dossier, fmt="pdf")
+    return _pdf(content, f"to-trinh-{dossier.reference}.pdf")
+
+
+@login_required
+@require_safe
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Báo cáo thành tích of one recipient as PDF, for those who see the dossier."""
+    recipient = visible_recipient(request, pk)
+    if recipient.removed_at is not None:
+        raise Http404
+    content = _documents().achievement_report(recipient, fmt="pdf")
+    return _pdf(content, f"bao-cao-thanh-tich-{recipient.dossier.reference}-{recipient.pk}.pdf")

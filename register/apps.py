@@ -9,8 +9,12 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from documents.registry import register
         from register import catalogue
+        from register.documents import KIND
         from register.models import Award, RuleSet
+
+        register(KIND)
 
         for model in (Award, RuleSet):
             post_save.connect(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from register import views, views_fund
+from register import views, views_documents, views_fund
 
 app_name = "register"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("decisions/", views.decision_list, name="decision-list"),
     path("decisions/new/", views.decision_create, name="decision-create"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
+    path(
+        "decisions/<int:pk>/quyet-dinh.<str:fmt>",
+        views_documents.decision_document,
+        name="decision-document",
+    ),
     path("records/<int:pk>/revoke/", views.record_revoke, name="record-revoke"),
     path("eligible/", views.eligible_list, name="eligible-list"),
     path("initiatives/", views.initiative_list, name="initiative-list"),

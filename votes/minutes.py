@@ -1,18 +1,33 @@
-"""Biên bản kiểm phiếu (vote-count minutes) as DOCX and PDF, in the layout of Decree 30/2020
-(national motto at the top right, the issuing body at the top left, Times New Roman-compatible
-font 13–14 pt, signatures at the foot), from the closed poll's data."""
+"""Biên bản kiểm phiếu (vote-count minutes) of a closed poll, a kind of document of the document
+service ("vote_minutes"): `vote_minutes_context(poll)` gathers what the minutes print as plain
+Vietnamese text, `build(context)` lays it out in the Decree 30/2020 layout (the issuing body at
+the top left, the national title and motto at the top right, the count's table, the counting
+committee's and the chair's signatures); `documents.service.render_kind` makes the DOCX or the
+PDF, from the issuing unit's own template when it has one.
+
+The minutes are in Vietnamese whatever the user's interface language.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import decree30
+from documents.blocks import Document, Grid, Header, Para, Sign, Signatures, Title
+from documents.registry import Field, Kind
+from orgs.models import Org
 from votes.models import Method, Poll
 
+KEY = "vote_minutes"
 CHOICE_WORDS = {"yes": "Đồng ý", "no": "Không đồng ý", "abstain": "Không biểu quyết"}
+SIGN_NOTE = "(Ký, ghi rõ họ tên)"
 
 
 def describe_ballot(method: str, content: Any, labels: dict[str, str]) -> str:
@@ -39,130 +54,209 @@ def describe_ballot(method: str, content: Any, labels: dict[str, str]) -> str:
         return _("Invalid ballot")
 
 
-def context(poll: Poll) -> dict[str, Any]:
+def number(value: Any) -> str:
+    """A count or a score as Vietnamese writes it (1.234; 12,5); "0" when missing."""
+    if value is None or value == "":
+        return "0"
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    whole, _sep, frac = f"{d.normalize():f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    text = f"{int(digits):,}".replace(",", ".") if digits.isdigit() else digits
+    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
+
+
+def poll_data(poll: Poll) -> dict[str, Any]:
+    """The closed poll's count with its candidates named: each row of the result with its label,
+    the winners, the ties (also read by a dossier's submission letter)."""
     result = poll.result or {}
     labels = result.get("labels", {})
     rows = [{**r, "label": labels.get(r["candidate"], "?")} for r in result.get("results", [])]
-    meeting = poll.meeting
-    cy = poll.cluster_year
-    issuer = (
-        (cy.head.name if cy and cy.head else cy.cluster.name)
-        if cy
-        else (poll.council.name if poll.council else "")
-    )
     return {
-        "poll": poll,
         "result": result,
         "rows": rows,
         "winners": [labels.get(k, k) for k in result.get("winners", [])],
         "ties": [[labels.get(k, k) for k in group] for group in result.get("ties", [])],
-        "meeting": meeting,
-        "cluster_year": cy,
-        "issuer": issuer,
-        "place": (meeting.place if meeting and meeting.place else ""),
-        "day": (meeting.date if meeting else timezone.localdate(poll.closed_at)),
-        "issued": poll.ballots_issued
-        if poll.ballots_issued is not None
-        else result.get("ballots_cast", 0),
-        "committee": [line.strip() for line in poll.paper_committee.splitlines() if line.strip()],
-        "method": poll.get_method_display(),
         "yes_no": poll.method == Method.YES_NO,
     }
 
 
-def _eligible(poll: Poll) -> int:
+def row_figure(row: Mapping[str, Any], yes_no: bool) -> str:
+    """What a candidate obtained: its yes, no and abstain votes, or its score."""
+    if yes_no:
+        return (
+            f"Đồng ý {number(row.get('yes'))}, không đồng ý {number(row.get('no'))}, "
+            f"không biểu quyết {number(row.get('abstain'))}"
+        )
+    return number(row.get("score"))
+
+
+def winners_text(winners: list[str], ties: list[list[str]]) -> str:
+    """ "Kết quả: A, B; còn bằng phiếu: C, D." """
+    text = "Kết quả: " + (", ".join(winners) if winners else "không ai trúng cử")
+    if ties:
+        text += "; còn bằng phiếu: " + "; ".join(", ".join(g) for g in ties)
+    return text + "."
+
+
+def issuing_org(poll: Poll) -> Org | None:
+    """The unit the minutes are issued by: the cluster year's head (else the cluster's organising
+    council), or the council the poll belongs to."""
+    cy = poll.cluster_year
+    if cy is not None:
+        return cy.head or cy.cluster.organiser
+    return poll.council
+
+
+def vote_minutes_context(poll: Poll) -> dict[str, Any]:
+    """Everything the minutes of a closed poll print, as plain Vietnamese text."""
+    from dossiers.documents import place
     from votes.services import eligible_count
 
-    return eligible_count(poll)
-
-
-def _full(poll: Poll) -> dict[str, Any]:
-    data = context(poll)
-    data["eligible"] = _eligible(poll)
-    data["facts"] = _facts(data)
-    data["winners_text"] = _winners_text(data)
-    for row in data["rows"]:
-        row["figure"] = _row_figure(row, data["yes_no"])
-    return data
-
-
-def pdf(poll: Poll) -> bytes:
-    from weasyprint import HTML
-
-    data = _full(poll)
-    html = render_to_string("votes/minutes.html", data)
-    return bytes(HTML(string=html).write_pdf())
-
-
-def docx(poll: Poll) -> bytes:
-    from docx.shared import Cm
-
-    from core import decree30
-
-    data = _full(poll)
-    doc = decree30.new_document()
-    decree30.header(
-        doc,
-        body=[data["issuer"]],
-        place_date_text=decree30.place_date(data["place"], data["day"]),
-    )
-    decree30.title(doc, "Biên bản kiểm phiếu", data["poll"].question)
-    for text in data["facts"]:
-        decree30.paragraph(doc, text)
-    decree30.grid(
-        doc,
-        ["Thứ tự", "Ứng viên / phương án", "Kết quả", "Trúng cử / đạt"],
-        [
-            [str(row["rank"]), row["label"], row["figure"], "Có" if row["elected"] else "—"]
+    data = poll_data(poll)
+    result = data["result"]
+    meeting, cy = poll.meeting, poll.cluster_year
+    if cy is not None:
+        issuer = cy.head.name if cy.head else cy.cluster.name
+    else:
+        issuer = poll.council.name if poll.council else ""
+    org = issuing_org(poll)
+    day: dt.date | None = meeting.date if meeting is not None else None
+    if day is None and poll.closed_at is not None:
+        day = timezone.localdate(poll.closed_at)
+    with translation.override("vi"):
+        method = str(poll.get_method_display())
+        meeting_line = ""
+        if meeting is not None and cy is not None:
+            venue = f", tại {meeting.place}" if meeting.place else ""
+            meeting_line = (
+                f"Hội nghị: {meeting.get_kind_display()} ngày {meeting.date:%d/%m/%Y}{venue}"
+                f" — {cy.cluster.name} năm {cy.year}."
+            )
+    committee = [line.strip() for line in poll.paper_committee.splitlines() if line.strip()]
+    issued = poll.ballots_issued if poll.ballots_issued is not None else result.get("ballots_cast")
+    return {
+        "poll_id": str(poll.pk),
+        "issuer": issuer,
+        "place_date": decree30.place_date(place(org) if org is not None else "", day),
+        "question": poll.question,
+        "meeting": meeting_line,
+        "ballot_form": (
+            f"{'bỏ phiếu kín' if poll.secret else 'biểu quyết công khai'}, "
+            f"{'phiếu giấy' if poll.paper else 'bỏ phiếu điện tử'}"
+        ),
+        "method": method,
+        "committee": "; ".join(committee),
+        "committee_names": "\n".join(committee),
+        "eligible": number(eligible_count(poll)),
+        "issued": number(issued),
+        "cast": number(result.get("ballots_cast")),
+        "valid": number(result.get("valid")),
+        "invalid": number(result.get("invalid")),
+        "blank": number(result.get("blank")),
+        "rows": [
+            {
+                "rank": str(row.get("rank", "")),
+                "label": row["label"],
+                "figure": row_figure(row, data["yes_no"]),
+                "elected": "Có" if row.get("elected") else "—",
+            }
             for row in data["rows"]
         ],
-        [Cm(1.8), Cm(5.4), Cm(6.2), Cm(2.6)],
-    )
-    decree30.paragraph(doc, data["winners_text"])
-    if data["result"].get("explanation"):
-        decree30.paragraph(doc, data["result"]["explanation"])
-    decree30.paragraph(doc, "Biên bản được lập và thông qua ngay sau khi kiểm phiếu.")
-    decree30.signatures(
-        doc,
-        left=decree30.Signature(
-            "Tổ kiểm phiếu", note="(Ký, ghi rõ họ tên)", names=data["committee"]
+        "result": winners_text(data["winners"], data["ties"]),
+        "explanation": str(result.get("explanation") or ""),
+    }
+
+
+def build(context: Mapping[str, Any]) -> Document:
+    """The minutes as document blocks."""
+    blocks: list[Any] = [
+        Header(body=[context["issuer"]], place_date=context["place_date"]),
+        Title("Biên bản kiểm phiếu", context["question"]),
+    ]
+    if context["meeting"]:
+        blocks.append(Para(context["meeting"]))
+    blocks.append(Para(f"Hình thức: {context['ballot_form']}; phương thức: {context['method']}."))
+    if context["committee"]:
+        blocks.append(Para(f"Tổ kiểm phiếu: {context['committee']}."))
+    blocks += [
+        Para(
+            f"Số người (đơn vị) có quyền biểu quyết: {context['eligible']}; số phiếu phát ra: "
+            f"{context['issued']}; số phiếu thu về: {context['cast']}; hợp lệ: "
+            f"{context['valid']}; không hợp lệ: {context['invalid']}; phiếu trắng: "
+            f"{context['blank']}."
         ),
-        right=decree30.Signature("Chủ trì hội nghị", note="(Ký, ghi rõ họ tên)"),
-    )
-    return decree30.to_bytes(doc)
+        Grid(
+            heads=["Thứ tự", "Ứng viên / phương án", "Kết quả", "Trúng cử / đạt"],
+            rows=[[r["rank"], r["label"], r["figure"], r["elected"]] for r in context["rows"]],
+            widths_cm=[1.8, 5.4, 6.2, 2.6],
+        ),
+        Para(context["result"], bold=True),
+    ]
+    if context["explanation"]:
+        blocks.append(Para(context["explanation"]))
+    blocks += [
+        Para("Biên bản được lập và thông qua ngay sau khi kiểm phiếu."),
+        Signatures(
+            left=Sign(
+                "Tổ kiểm phiếu",
+                note=SIGN_NOTE,
+                names=[n for n in str(context["committee_names"]).split("\n") if n],
+            ),
+            right=Sign("Chủ trì hội nghị", note=SIGN_NOTE),
+        ),
+    ]
+    return Document(kind=KEY, filename=f"bien-ban-kiem-phieu-{context['poll_id']}", blocks=blocks)
 
 
-def _facts(data: dict[str, Any]) -> list[str]:
-    poll, result = data["poll"], data["result"]
-    lines = []
-    if data["meeting"] is not None:
-        lines.append(
-            f"Hội nghị: {data['meeting'].get_kind_display()} ngày {data['meeting'].date:%d/%m/%Y}"
-            f" — {data['cluster_year'].cluster.name} năm {data['cluster_year'].year}."
-        )
-    lines.append(
-        f"Hình thức: {'bỏ phiếu kín' if poll.secret else 'biểu quyết công khai'}"
-        f"{', phiếu giấy' if poll.paper else ', bỏ phiếu điện tử'}; phương thức: {data['method']}."
-    )
-    if data["committee"]:
-        lines.append("Tổ kiểm phiếu: " + "; ".join(data["committee"]) + ".")
-    lines.append(
-        f"Số người (đơn vị) có quyền biểu quyết: {data['eligible']}; số phiếu phát ra: "
-        f"{data['issued']}; số phiếu thu về: {result.get('ballots_cast', 0)}; "
-        f"hợp lệ: {result.get('valid', 0)}; không hợp lệ: {result.get('invalid', 0)}; "
-        f"phiếu trắng: {result.get('blank', 0)}."
-    )
-    return lines
+FIELDS = [
+    Field("poll_id", "Số hiệu cuộc bỏ phiếu", "12"),
+    Field("issuer", "Đơn vị lập biên bản", "Tỉnh Bắc Giang"),
+    Field("place_date", "Địa danh, ngày tháng", "Bắc Giang, ngày 10 tháng 12 năm 2015"),
+    Field("question", "Nội dung biểu quyết", "Đề nghị tặng Cờ thi đua của Chính phủ năm 2015"),
+    Field(
+        "meeting",
+        "Hội nghị",
+        "Hội nghị: Hội nghị tổng kết ngày 10/12/2015 — Cụm thi đua 7 tỉnh năm 2015.",
+    ),
+    Field("ballot_form", "Hình thức bỏ phiếu", "bỏ phiếu kín, bỏ phiếu điện tử"),
+    Field("method", "Phương thức", "Đa số tương đối (chọn một)"),
+    Field("committee", "Tổ kiểm phiếu (một dòng)", "Nguyễn Văn A; Trần Thị B"),
+    Field("committee_names", "Tổ kiểm phiếu (mỗi người một dòng)", "Nguyễn Văn A\nTrần Thị B"),
+    Field("eligible", "Số người (đơn vị) có quyền biểu quyết", "7"),
+    Field("issued", "Số phiếu phát ra", "7"),
+    Field("cast", "Số phiếu thu về", "7"),
+    Field("valid", "Số phiếu hợp lệ", "7"),
+    Field("invalid", "Số phiếu không hợp lệ", "0"),
+    Field("blank", "Số phiếu trắng", "0"),
+    Field(
+        "rows",
+        "Kết quả từng ứng viên, phương án",
+        example=[
+            {"rank": "1", "label": "Tỉnh Thanh Hóa", "figure": "5", "elected": "Có"},
+            {"rank": "2", "label": "Tỉnh Nghệ An", "figure": "2", "elected": "—"},
+        ],
+        children=[
+            Field("rank", "Thứ tự", "1"),
+            Field("label", "Ứng viên / phương án", "Tỉnh Thanh Hóa"),
+            Field("figure", "Kết quả", "5"),
+            Field("elected", "Trúng cử / đạt", "Có"),
+        ],
+    ),
+    Field("result", "Kết quả", "Kết quả: Tỉnh Thanh Hóa."),
+    Field("explanation", "Giải thích cách tính", ""),
+]
 
-
-def _row_figure(row: dict[str, Any], yes_no: bool) -> str:
-    if yes_no:
-        return f"Đồng ý {row['yes']}, không đồng ý {row['no']}, không biểu quyết {row['abstain']}"
-    return str(row["score"])
-
-
-def _winners_text(data: dict[str, Any]) -> str:
-    text = "Kết quả: " + (", ".join(data["winners"]) if data["winners"] else "không ai trúng cử")
-    if data["ties"]:
-        text += "; còn bằng phiếu: " + "; ".join(", ".join(g) for g in data["ties"])
-    return text + "."
+KIND = Kind(
+    key=KEY,
+    name=gettext_lazy("Vote-count minutes"),
+    build=build,
+    fields=FIELDS,
+    description=gettext_lazy(
+        "Biên bản kiểm phiếu of a closed poll: the figures, each candidate's result, the "
+        "counting committee's and the chair's signatures."
+    ),
+)

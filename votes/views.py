@@ -21,6 +21,7 @@ from clusters.models import Meeting
 from core import permissions
 from core.errors import DomainError
 from core.text import parse_number
+from documents.service import render_kind
 from orgs.models import Org
 from votes import minutes, selectors, services
 from votes.models import Basis, Method, Poll, PollStatus, Purpose, TieBreak, VoteCast, Voter
@@ -542,11 +543,9 @@ def minutes_file(request: HttpRequest, poll_id: int, fmt: str) -> HttpResponse:
         or (poll.status == PollStatus.CLOSED and services.can_run(request.user, poll))
     ):
         raise Http404
-    if fmt == "pdf":
-        body, content_type = minutes.pdf(poll), "application/pdf"
-    else:
-        body = minutes.docx(poll)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{poll.pk}.{fmt}"'
+    content, content_type, filename = render_kind(
+        minutes.KEY, minutes.vote_minutes_context(poll), fmt=fmt, org=minutes.issuing_org(poll)
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
