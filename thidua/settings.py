@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,7 +139,10 @@ if TESTING:
     PASSWORD_HASHERS.insert(0, "core.hashers.FastTestArgon2PasswordHasher")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,15 +157,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind nginx, the client's address is in X-Forwarded-For: set AXES_PROXY_COUNT=1 there, so one
-# client cannot lock everybody out through the proxy's address.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind nginx, the client's address is the last one nginx adds to X-Forwarded-For: set
+# AXES_PROXY_COUNT=1 there (the number of proxies in front), so that one client cannot lock
+# everybody out through the proxy's address, nor choose its own by sending the header itself.
+# Lock-outs and the public pages' rate limits read the address the same way (core.clients).
+PROXY_COUNT = max(0, int(os.environ.get("AXES_PROXY_COUNT", "0")))
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 
 # Sessions expire a working day after sign-in (no write on every request: SQLite stays free for
 # imports, and a page left polling does not keep a session alive forever).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = False
+# Not also at browser close: browsers that restore tabs keep "session" cookies anyway, and the
+# server ends the session after 8 hours whatever the cookie says.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -239,18 +248,29 @@ TASKS = {
     }
 }
 
-# Security headers; TLS itself is terminated by nginx in front.
+# Security headers (core/security.py adds the Content-Security-Policy and Permissions-Policy).
+# TLS is terminated by nginx, which redirects http:// to https:// and says so in X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin: links to other sites carry no Referer at all, so no address of ours (with a
+# person's or dossier's id in it) leaves the site; our own pages still get the full address.
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The HTTPS redirect and HSTS are nginx's job (README, "Deploy"); Django does not duplicate them.
-SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+# SECURE_COOKIES says the site is served over HTTPS (the default outside development): cookies go
+# only over HTTPS, and browsers are told to use nothing else for a year (HSTS; Django sends it only
+# on requests nginx marks as https).
+SERVED_OVER_HTTPS = not DEBUG and env_bool("SECURE_COOKIES", True)
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if SERVED_OVER_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SERVED_OVER_HTTPS
+# W008: the http:// to https:// redirect is nginx's (README, "Deploy"). W021: joining browsers'
+# HSTS preload list is for the owner of the whole domain (e.g. gov.vn), not for this site.
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
 # API pages: at most this many items per request.
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -263,7 +283,14 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per event on stderr (journald under systemd): time, level, logger, message.
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

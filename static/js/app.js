@@ -9,4 +9,11 @@ document.addEventListener("DOMContentLoaded", function () {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A choice that takes effect at once (the language menu): no inline onchange handler, which the
+  // Content-Security-Policy would refuse.
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      select.form.submit();
+    });
+  });
 });

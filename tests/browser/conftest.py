@@ -24,6 +24,7 @@ from django.utils import translation
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     ViewportSize,
     expect,
@@ -100,11 +101,46 @@ def new_context(browser: Browser, live_server: Any, viewport: ViewportSize) -> B
         accept_downloads=True,
         timezone_id="Asia/Ho_Chi_Minh",
     )
+    watch_csp(context)
     context.set_default_timeout(15_000)
     # Assertions wait as long as actions do: a loaded CI machine (two workers, PostgreSQL) can take
     # more than expect's default 5 s to render a page.
     expect.set_options(timeout=15_000)
     return context
+
+
+# --------------------------------------------------------------------------------------------
+# Content-Security-Policy: whatever the browser refuses under the policy (core/security.py) fails
+# the test that caused it, whichever page or context (new_context) it happened in.
+
+CSP_VIOLATIONS: list[str] = []
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `Content Security Policy violation: ${e.violatedDirective}`
+  + ` refused ${e.blockedURI || "inline code"}`
+  + ` (${e.sourceFile || document.location.href}:${e.lineNumber})`));
+"""
+
+
+def watch_csp(context: BrowserContext) -> None:
+    """Collect the console's CSP messages and the pages' `securitypolicyviolation` events."""
+    # Init scripts come through the browser's debugging protocol, which the policy does not govern.
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+
+    def collect(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", collect)
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield  # torn down after the test's contexts are closed, so their last messages are in
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(
+        dict.fromkeys(CSP_VIOLATIONS)
+    )
 
 
 @pytest.fixture
@@ -234,7 +270,9 @@ class Axe:
     def scan(self, page: Page, name: str) -> list[dict[str, Any]]:
         page.wait_for_load_state("load")
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(content=self.source)
+            # Evaluated through the debugging protocol: an inline <script> tag would be refused by
+            # the Content-Security-Policy (and reported as a violation).
+            page.evaluate(self.source)
         result: dict[str, Any] = page.evaluate(
             """async () => {
                 const r = await axe.run(document, {resultTypes: ['violations']});
