@@ -23,6 +23,7 @@ from core import permissions
 from core.audit import audit_log
 from core.errors import DomainError
 from core.text import fold
+from core.uploads import check_name, check_zip, safe_name
 from imports import rules
 from imports.models import ImportJob, ImportKind, ImportStatus
 from orgs.models import Org, OrgKind
@@ -37,7 +38,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 def check_upload(upload: UploadedFile) -> None:
     """Type and size of an uploaded workbook; DomainError with a Vietnamese message otherwise."""
-    name = upload.name or ""
+    name = check_name(upload.name or "")
     if not name.lower().endswith(".xlsx"):
         raise DomainError(_("Only Excel files (.xlsx) can be imported."), field="file")
     if upload.size is None or upload.size == 0:
@@ -52,6 +53,7 @@ def check_upload(upload: UploadedFile) -> None:
     upload.seek(0)
     if head != XLSX_MAGIC:
         raise DomainError(_("The file is not a valid Excel workbook (.xlsx)."), field="file")
+    check_zip(upload)
 
 
 def read_rows(path: str) -> list[list[Any]]:
@@ -85,8 +87,9 @@ def import_job_create(*, actor: Any, kind: str, upload: UploadedFile) -> ImportJ
     action = "org.import" if kind == ImportKind.ORGS else "person.import"
     permissions.require(actor, action)
     check_upload(upload)
-    job = ImportJob(kind=kind, created_by=actor, original_name=(upload.name or "")[:255])
-    job.file.save(upload.name or "import.xlsx", upload, save=False)
+    name = safe_name(upload.name or "") or "import.xlsx"
+    job = ImportJob(kind=kind, created_by=actor, original_name=name)
+    job.file.save(name, upload, save=False)
     try:
         rows = read_rows(job.file.path)
     except DomainError:

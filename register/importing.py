@@ -41,6 +41,7 @@ from core import permissions
 from core.audit import audit_log
 from core.errors import DomainError
 from core.text import fold
+from core.uploads import safe_name
 from imports import rules
 from imports.rules import Column, RowProblem
 from imports.services import check_upload, read_rows
@@ -170,10 +171,9 @@ def import_create(*, actor: Any, decision: Decision, upload: UploadedFile) -> Re
     """Keep the uploaded workbook and count its rows; it is checked next (now or in the background)."""
     permissions.require(actor, "register.manage", decision)
     check_upload(upload)
-    job = RecipientImport(
-        decision=decision, created_by=actor, original_name=(upload.name or "")[:255]
-    )
-    job.file.save(upload.name or "danh-sach.xlsx", upload, save=False)
+    name = safe_name(upload.name or "") or "danh-sach.xlsx"
+    job = RecipientImport(decision=decision, created_by=actor, original_name=name)
+    job.file.save(name, upload, save=False)
     try:
         rows = read_rows(job.file.path)
     except DomainError:
