@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from clusters.models import ClusterYear, Covenant, Meeting, MeetingKind
 from core import decree30
 from core.codes import code_name
-from core.text import fold
+from core.text import fold, number_text
 from documents.blocks import (
     Block,
     Document,
@@ -63,19 +62,6 @@ POLL_STATES = {
 
 
 # --- text helpers ----------------------------------------------------------------------------------
-
-
-def decimal_text(value: Any) -> str:
-    """A number as Vietnamese writes it: 1.234,5 (no trailing zeros)."""
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    whole, _sep, frac = f"{d.normalize():f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-")
-    text = f"{int(digits):,}".replace(",", ".") if digits.isdigit() else digits
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
 
 
 def _rows(lines: Iterable[str]) -> list[dict[str, str]]:
@@ -164,7 +150,7 @@ def covenant_context(cluster_year: ClusterYear, covenant: Covenant) -> dict[str,
                     "member": org.name if i == 0 else "",
                     "name": target.name,
                     "measure": target.measure,
-                    "value": decimal_text(target.value),
+                    "value": number_text(target.value),
                     "deadline": f"{target.deadline:%d/%m/%Y}" if target.deadline else "",
                 }
             )
@@ -296,8 +282,8 @@ def _poll_result(poll: Any) -> str:
         f"{row['label']}: {minutes.row_figure(row, data['yes_no'])}" for row in data["rows"]
     )
     return (
-        f"Số phiếu thu về: {minutes.number(result.get('ballots_cast'))}, hợp lệ: "
-        f"{minutes.number(result.get('valid'))}. {figures}.\n"
+        f"Số phiếu thu về: {number_text(result.get('ballots_cast'))}, hợp lệ: "
+        f"{number_text(result.get('valid'))}. {figures}.\n"
         f"{minutes.winners_text(data['winners'], data['ties'])}"
     )
 

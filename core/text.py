@@ -40,6 +40,26 @@ def parse_number(value: object) -> str | None:
     return str(sanitize_separators(str(value).strip().replace(" ", "").replace("\u00a0", "")))
 
 
+def number_text(value: object, *, empty: str = "0") -> str:
+    """A count, amount or score as Vietnamese documents write it: 1.234.567 · 12,5 · -3 (dots between
+    thousands, a decimal comma, no trailing zeros); `empty` when there is none. What is not a number
+    is returned as it is."""
+    from decimal import InvalidOperation
+
+    if value is None or value == "":
+        return empty
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not d.is_finite():
+        return str(value)
+    whole, _sep, frac = f"{d.normalize():f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}".replace(",", ".")
+    return f"{sign}{grouped},{frac}" if frac else f"{sign}{grouped}"
+
+
 def number_input(value: Decimal) -> str:
     """A stored decimal as a form shows it, so that saving it again gives the same value
     (Decimal("1050.00") → "1.050", Decimal("2.50") → "2,5")."""

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from core import decree30
-from core.text import fold
+from core.text import fold, number_text
 from documents.blocks import (
     Block,
     Document,
@@ -64,11 +64,6 @@ DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tá
 
 
 # --- numbers ---------------------------------------------------------------------------------------
-
-
-def amount_text(amount: int) -> str:
-    """An amount in đồng as Vietnamese writes it: 2.340.000."""
-    return f"{amount:,}".replace(",", ".")
 
 
 def _three(n: int, *, leading: bool) -> list[str]:
@@ -178,7 +173,7 @@ def _recipient(index: int, record: Record, award: str) -> dict[str, str]:
         "name": name,
         "unit": where,
         "award": award,
-        "amount": amount_text(record.amount),
+        "amount": number_text(record.amount),
     }
 
 
@@ -218,7 +213,7 @@ def decision_context(decision: Decision, records: Sequence[Record]) -> dict[str,
         "count": _count(records),
         "achievement": _achievement(decision.summary),
         "recipients": [_recipient(i, r, names[r.code]) for i, r in enumerate(records, start=1)],
-        "total": amount_text(total),
+        "total": number_text(total),
         "total_words": amount_words(total),
         "fund": fund_text(decision, authority_name),
         "signer_on_behalf": on_behalf,

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.text import number_text
+
 # --- the period --------------------------------------------------------------------------------
 
 PERIOD_STATISTICAL = "thong_ke"
@@ -322,11 +324,6 @@ def placeholders_in(text: str) -> tuple[list[str], bool]:
     return names, ("{{" in rest or "}}" in rest)
 
 
-def vn_number(n: int) -> str:
-    """An integer as Vietnamese writes it (1.234.567)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def fill_text(text: str, values: Mapping[str, object]) -> object:
     """A cell's new value: a cell that is one placeholder takes the value itself (a number stays a
     number); placeholders inside text are replaced by their text (figures as 1.234)."""
@@ -340,7 +337,7 @@ def fill_text(text: str, values: Mapping[str, object]) -> object:
             return match.group(0)
         value = values[name]
         if isinstance(value, int) and name not in TEXT_KEYS:
-            return vn_number(value)  # a figure; the year stays 2024
+            return number_text(value)  # a figure; the year stays 2024
         return str(value)
 
     return PLACEHOLDER.sub(one, text)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Count, Q
@@ -32,6 +31,7 @@ from clusters.models import (
 from clusters.reports import report_matrix
 from clusters.selectors import covenant_of
 from core import decree30
+from core.text import number_text
 from documents.blocks import (
     Document,
     Grid,
@@ -46,7 +46,6 @@ from documents.registry import Field, Kind
 from movements.models import Movement, MovementKind
 from orgs.models import Org, OrgKind
 from register.models import Award, Level, Record
-from reports import rules
 from reports.selectors import ancestor_ids, subtree_paths
 
 DOTS = "…" * 32  # a line for the officer to write on (fits the 16 cm of text)
@@ -68,21 +67,6 @@ MOVEMENT_KIND: dict[str, str] = {
     MovementKind.REGULAR: "Thường xuyên",
     MovementKind.THEMATIC: "Chuyên đề",
 }
-
-
-def number(n: int) -> str:
-    return rules.vn_number(n)
-
-
-def decimal_text(value: Any) -> str:
-    """A score as Vietnamese writes it (95,5; 1.234,25)."""
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    whole, _sep, frac = f"{d.normalize():f}".partition(".")
-    text = rules.vn_number(int(whole)) if whole.lstrip("-").isdigit() else whole
-    return f"{text},{frac}" if frac else text
 
 
 def names_text(names: Sequence[str]) -> str:
@@ -162,27 +146,27 @@ def _awards(cy: ClusterYear, members: list[Org]) -> dict[str, Any]:
     )
     award_names = dict(Award.objects.values_list("code", "name"))
     return {
-        "state_collectives": number(totals["nn"][0]),
-        "state_individuals": number(totals["nn"][1]),
-        "province_collectives": number(totals["bt"][0]),
-        "province_individuals": number(totals["bt"][1]),
-        "grassroots_collectives": number(totals["cs"][0]),
-        "grassroots_individuals": number(totals["cs"][1]),
+        "state_collectives": number_text(totals["nn"][0]),
+        "state_individuals": number_text(totals["nn"][1]),
+        "province_collectives": number_text(totals["bt"][0]),
+        "province_individuals": number_text(totals["bt"][1]),
+        "grassroots_collectives": number_text(totals["cs"][0]),
+        "grassroots_individuals": number_text(totals["cs"][1]),
         "awards_text": (
-            f"Năm {cy.year}, {number(totals['nn'][0])} tập thể và {number(totals['nn'][1])} cá nhân "
+            f"Năm {cy.year}, {number_text(totals['nn'][0])} tập thể và {number_text(totals['nn'][1])} cá nhân "
             f"thuộc các đơn vị trong {_kind_word(cy)} đã được Chủ tịch nước, Thủ tướng Chính phủ "
-            f"khen thưởng; {number(totals['bt'][0])} tập thể và {number(totals['bt'][1])} cá nhân "
-            f"được khen thưởng cấp bộ, ngành, tỉnh; {number(totals['cs'][0])} tập thể và "
-            f"{number(totals['cs'][1])} cá nhân được khen thưởng cấp cơ sở."
+            f"khen thưởng; {number_text(totals['bt'][0])} tập thể và {number_text(totals['bt'][1])} cá nhân "
+            f"được khen thưởng cấp bộ, ngành, tỉnh; {number_text(totals['cs'][0])} tập thể và "
+            f"{number_text(totals['cs'][1])} cá nhân được khen thưởng cấp cơ sở."
         ),
         "awards": [
             {
                 "stt": str(i),
                 "name": m.name,
-                "state_collectives": number(per_member[m.pk]["nn"][0]),
-                "state_individuals": number(per_member[m.pk]["nn"][1]),
-                "province_collectives": number(per_member[m.pk]["bt"][0]),
-                "province_individuals": number(per_member[m.pk]["bt"][1]),
+                "state_collectives": number_text(per_member[m.pk]["nn"][0]),
+                "state_individuals": number_text(per_member[m.pk]["nn"][1]),
+                "province_collectives": number_text(per_member[m.pk]["bt"][0]),
+                "province_individuals": number_text(per_member[m.pk]["bt"][1]),
             }
             for i, m in enumerate(members, start=1)
         ],
@@ -236,8 +220,8 @@ def _movements(cy: ClusterYear, members: list[Org]) -> dict[str, Any]:
         ]
 
     return {
-        "n_movements_launched": number(len(launched)),
-        "n_movements_joined": number(len(joined)),
+        "n_movements_launched": number_text(len(launched)),
+        "n_movements_joined": number_text(len(joined)),
         "movements_launched": rows(launched),
         "movements_joined": rows(joined),
     }
@@ -267,11 +251,11 @@ def _covenant(cy: ClusterYear, members: list[Org]) -> dict[str, Any]:
         "covenant_signed": (
             decree30.date_text(covenant.signed_on) if covenant.signed_on else "chưa ký kết"
         ),
-        "n_criteria": number(len(covenant.criteria.all())),
+        "n_criteria": number_text(len(covenant.criteria.all())),
         "criteria": [
             {"stt": str(i), "text": c.text} for i, c in enumerate(covenant.criteria.all(), start=1)
         ],
-        "n_registrations": number(
+        "n_registrations": number_text(
             sum(
                 r.status in (RegistrationStatus.REGISTERED, RegistrationStatus.ACCEPTED)
                 for r in registrations
@@ -283,7 +267,7 @@ def _covenant(cy: ClusterYear, members: list[Org]) -> dict[str, Any]:
                 "name": r.org.name,
                 "status": REGISTRATION_STATUS.get(r.status, r.status),
                 "titles": "; ".join(award_names.get(t, t) for t in r.titles) or NONE,
-                "n_targets": number(len(r.targets.all())),
+                "n_targets": number_text(len(r.targets.all())),
             }
             for i, r in enumerate(registrations, start=1)
         ],
@@ -312,7 +296,7 @@ def _results(cy: ClusterYear) -> dict[str, Any]:
             {
                 "rank": str(row["rank"]),
                 "name": row["name"],
-                "total": decimal_text(row["total"]),
+                "total": number_text(row["total"]),
                 "proposal": proposal_words.get(row.get("proposal") or "", NONE),
             }
             for row in table.results.get("rows", [])
@@ -353,8 +337,8 @@ def _late(cy: ClusterYear) -> dict[str, Any]:
     late = [
         {
             "name": r.org.name,
-            "late": number(r.late),
-            "missing": number(r.missing),
+            "late": number_text(r.late),
+            "missing": number_text(r.missing),
         }
         for r in rows
     ]
@@ -366,7 +350,7 @@ def _late(cy: ClusterYear) -> dict[str, Any]:
             else ("Trong năm, Khối chưa đặt kỳ báo cáo.")
         )
     elif not rows:
-        text = f"Các đơn vị thành viên gửi đầy đủ, đúng hạn báo cáo của {number(periods)} kỳ."
+        text = f"Các đơn vị thành viên gửi đầy đủ, đúng hạn báo cáo của {number_text(periods)} kỳ."
     else:
         pieces = []
         late_names = [f"{r.org.name} ({r.late} kỳ)" for r in rows if r.late]
@@ -375,7 +359,7 @@ def _late(cy: ClusterYear) -> dict[str, Any]:
             pieces.append("gửi báo cáo chậm: " + ", ".join(late_names))
         if missing_names:
             pieces.append("chưa gửi báo cáo: " + ", ".join(missing_names))
-        text = f"Trong {number(periods)} kỳ báo cáo, một số đơn vị " + "; ".join(pieces) + "."
+        text = f"Trong {number_text(periods)} kỳ báo cáo, một số đơn vị " + "; ".join(pieces) + "."
     return {"late": late, "late_text": text}
 
 
@@ -433,7 +417,7 @@ def yearend_context(cluster_year: ClusterYear) -> dict[str, Any]:
         "place_date": decree30.place_date(
             place, meeting.date if meeting else None, year=cy.year + 1
         ),
-        "n_members": number(len(members)),
+        "n_members": number_text(len(members)),
         "member_names": names_text([m.name for m in members]) or "chưa có",
         "members": [
             {"stt": str(i), "name": m.name, "role": roles.get(m.pk, "Thành viên")}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import decree30
+from core.text import number_text
 from documents.blocks import Document, Grid, Header, Para, Sign, Signatures, Title
 from documents.registry import Field, Kind
 from orgs.models import Org
@@ -54,21 +54,6 @@ def describe_ballot(method: str, content: Any, labels: dict[str, str]) -> str:
         return _("Invalid ballot")
 
 
-def number(value: Any) -> str:
-    """A count or a score as Vietnamese writes it (1.234; 12,5); "0" when missing."""
-    if value is None or value == "":
-        return "0"
-    try:
-        d = Decimal(str(value))
-    except ArithmeticError:
-        return str(value)
-    whole, _sep, frac = f"{d.normalize():f}".partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-")
-    text = f"{int(digits):,}".replace(",", ".") if digits.isdigit() else digits
-    return f"{sign}{text},{frac}" if frac else f"{sign}{text}"
-
-
 def poll_data(poll: Poll) -> dict[str, Any]:
     """The closed poll's count with its candidates named: each row of the result with its label,
     the winners, the ties (also read by a dossier's submission letter)."""
@@ -88,10 +73,10 @@ def row_figure(row: Mapping[str, Any], yes_no: bool) -> str:
     """What a candidate obtained: its yes, no and abstain votes, or its score."""
     if yes_no:
         return (
-            f"Đồng ý {number(row.get('yes'))}, không đồng ý {number(row.get('no'))}, "
-            f"không biểu quyết {number(row.get('abstain'))}"
+            f"Đồng ý {number_text(row.get('yes'))}, không đồng ý {number_text(row.get('no'))}, "
+            f"không biểu quyết {number_text(row.get('abstain'))}"
         )
-    return number(row.get("score"))
+    return number_text(row.get("score"))
 
 
 def winners_text(winners: list[str], ties: list[list[str]]) -> str:
@@ -151,12 +136,12 @@ def vote_minutes_context(poll: Poll) -> dict[str, Any]:
         "method": method,
         "committee": "; ".join(committee),
         "committee_names": "\n".join(committee),
-        "eligible": number(eligible_count(poll)),
-        "issued": number(issued),
-        "cast": number(result.get("ballots_cast")),
-        "valid": number(result.get("valid")),
-        "invalid": number(result.get("invalid")),
-        "blank": number(result.get("blank")),
+        "eligible": number_text(eligible_count(poll)),
+        "issued": number_text(issued),
+        "cast": number_text(result.get("ballots_cast")),
+        "valid": number_text(result.get("valid")),
+        "invalid": number_text(result.get("invalid")),
+        "blank": number_text(result.get("blank")),
         "rows": [
             {
                 "rank": str(row.get("rank", "")),

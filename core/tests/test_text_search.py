@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from accounts.models import User
 from core.search import fenced_key, search
-from core.text import fold, normalize_name
+from core.text import fold, normalize_name, number_text
 from orgs.models import Org
 from orgs.selectors import org_list
 from orgs.services import org_create
@@ -186,3 +187,21 @@ def test_it_finds_people_only_in_reach(namesakes: None, viewer_bac_giang: User) 
 
 def test_it_lists_everyone_for_an_empty_query(namesakes: None, admin_user: User) -> None:
     assert len(people_found(admin_user, "  ")) == Person.objects.count() == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (1234567, "1.234.567"),
+        (-3, "-3"),
+        (Decimal("12.50"), "12,5"),
+        (Decimal("1E+3"), "1.000"),
+        ("95.5", "95,5"),
+        (None, "0"),
+        ("", "0"),
+        ("n/a", "n/a"),
+    ],
+)
+def test_documents_write_numbers_the_vietnamese_way(value: object, text: str) -> None:
+    assert number_text(value) == text

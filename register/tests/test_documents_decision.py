@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from accounts.models import User
+from core.text import number_text
 from documents import registry, templating
 from documents import services as document_services
 from orgs.models import Org
@@ -150,7 +151,7 @@ def assert_filled(text: str) -> None:
     ],
 )
 def test_amounts_are_written_in_figures_and_words(amount: int, figures: str, words: str) -> None:
-    assert documents.amount_text(amount) == figures
+    assert number_text(amount) == figures
     assert documents.amount_words(amount) == words
 
 

@@ -31,6 +31,7 @@ from clusters.services import (
     meeting_create,
 )
 from conftest import make_user
+from core.text import number_text
 from documents import registry, templating
 from documents import services as document_services
 from orgs.models import Org
@@ -183,7 +184,7 @@ def test_the_context_is_plain_vietnamese_text(poll: Poll) -> None:
     [(0, "0"), (7, "7"), (1234, "1.234"), (1234567, "1.234.567"), (12.5, "12,5"), (None, "0")],
 )
 def test_counts_are_written_the_vietnamese_way(value: Any, text: str) -> None:
-    assert minutes.number(value) == text
+    assert number_text(value) == text
 
 
 def test_a_council_poll_is_issued_by_the_council_in_the_capital(db: Any) -> None:
