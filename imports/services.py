@@ -70,9 +70,17 @@ def read_rows(path: str) -> list[list[Any]]:
             field="file",
         )
     try:
-        return sheet.to_python(skip_empty_area=False)
+        rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise DomainError(_("The file is not a valid Excel workbook (.xlsx).")) from exc
+    return [[_without_nul(value) for value in row] for row in rows]
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text (and JSON) cannot hold U+0000: a cell's NUL bytes are dropped when read."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
 
 
 def _data_rows(rows: Sequence[Sequence[Any]]) -> Iterator[tuple[int, Sequence[Any]]]:

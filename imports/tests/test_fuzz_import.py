@@ -312,3 +312,64 @@ def test_a_ten_thousand_column_recipient_list_is_refused(
             upload=SimpleUploadedFile("rong.xlsx", wide_sheet(), XLSX_TYPE),
         )
     assert RecipientImport.objects.count() == 0
+
+
+def nul_sheet(columns: Any, defaults: dict[str, Any], key: str) -> bytes:
+    """One good row whose `key` cell holds Excel's escape for U+0000 (as CI's fuzzing found)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(headers(columns))
+    ws.append([f"_x0000_{defaults[c.key]}" if c.key == key else defaults[c.key] for c in columns])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_nul_character_in_a_cell_is_dropped_not_a_database_error(
+    officer_thai_nguyen: Any, snv_thai_nguyen: Org, tmp_path: Any
+) -> None:
+    """PostgreSQL cannot store U+0000 in text or JSON: the reader drops it, on both databases."""
+    path = tmp_path / "nul.xlsx"
+    path.write_bytes(nul_sheet(rules.PEOPLE_COLUMNS, PERSON_DEFAULTS, "full_name"))
+    rows = services.read_rows(str(path))
+    assert not any("\x00" in str(value) for row in rows for value in row)
+    job, created = run_people_or_orgs(
+        officer_thai_nguyen,
+        "people",
+        nul_sheet(rules.PEOPLE_COLUMNS, PERSON_DEFAULTS, "full_name"),
+    )
+    assert job is not None and job.status == ImportStatus.DONE, job and job.errors
+    assert created == 1
+    assert Person.objects.filter(full_name=PERSON_DEFAULTS["full_name"]).exists()
+
+
+def test_a_recipient_list_with_a_nul_in_an_unknown_title_is_rejected_with_its_message(
+    officer_thai_nguyen: Any, thai_nguyen: Org, snv_thai_nguyen: Org
+) -> None:
+    from register import importing
+    from register import services as register_services
+    from register.import_models import RecipientImportStatus as Status
+    from register.models import Record
+
+    decision = register_services.decision_create(
+        actor=officer_thai_nguyen,
+        number="2/QĐ-UBND",
+        date=dt.date(2025, 1, 10),
+        issuer=thai_nguyen,
+    )
+    job = importing.import_create(
+        actor=officer_thai_nguyen,
+        decision=decision,
+        upload=SimpleUploadedFile(
+            "nul.xlsx",
+            nul_sheet(importing.COLUMNS, recipient_defaults(), "code"),
+            XLSX_TYPE,
+        ),
+    )
+    job = importing.run_import_sync(job, resolve_new=True)
+    job.refresh_from_db()
+    assert job.status in (Status.REJECTED, Status.DONE, Status.REVIEW)
+    assert "\x00" not in str(job.errors)
+    if job.status != Status.DONE:
+        assert Record.objects.count() == 0
