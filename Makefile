@@ -40,6 +40,7 @@ lint: install-dev
 	$(PY) -m mypy .
 	THIDUA_TESTING=1 $(PY) manage.py check
 	THIDUA_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m tools.audit_dependencies
 
 bench: install-dev frontend
 	$(PY) -m bench.run
@@ -52,7 +53,7 @@ worker: install
 .venv/bin/python:
 	@python3 -c "import venv, ensurepip" 2>/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq python3 python3-venv python3-dev; }
 	python3 -m venv .venv
-	$(PIP) install -q --upgrade pip
+	$(PIP) install -q --upgrade pip setuptools
 
 .venv/.runtime: .venv/bin/python pyproject.toml
 	$(PIP) install -q -e .

@@ -122,6 +122,12 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check, on our own page (Django's has inline CSS, which the CSP
+    blocks): most often the page was open too long, or the browser refuses cookies."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 

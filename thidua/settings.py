@@ -256,6 +256,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form refused by the CSRF check gets our own page (Django's uses inline CSS, blocked by the CSP).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # SECURE_COOKIES says the site is served over HTTPS (the default outside development): cookies go
 # only over HTTPS, and browsers are told to use nothing else for a year (HSTS; Django sends it only
 # on requests nginx marks as https).

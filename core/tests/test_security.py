@@ -186,6 +186,23 @@ def test_it_refuses_a_sign_in_posted_without_the_csrf_token(officer_thai_nguyen:
     assert SESSION_KEY not in client.session
 
 
+def test_a_csrf_failure_shows_our_page_with_no_inline_style(officer_thai_nguyen: User) -> None:
+    """Django's own CSRF page styles itself inline, which the CSP blocks: ours uses app.css."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_thai_nguyen)
+    count = Movement.objects.count()
+
+    response = client.post("/movements/new/", {"name": "Phong trào"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert response.status_code == 403
+    assert "403_csrf.html" in [t.name for t in response.templates]
+    body = response.content.decode()
+    assert "<style" not in body and " style=" not in body
+    assert "app.css" in body
+    assert "Nothing was changed" in body or "Không có gì bị thay đổi" in body
+    assert Movement.objects.count() == count
+
+
 def test_it_refuses_an_api_write_by_session_without_the_csrf_token(
     officer_thai_nguyen: User,
 ) -> None:
