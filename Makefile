@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench install install-dev frontend system-run system-test messages worker clean
+.PHONY: run test lint bench loadtest faults install install-dev install-load frontend system-run system-test system-load messages worker clean
 
 ## make run: install, migrate an SQLite database under var/, load the demo data, serve with gunicorn.
 run: install frontend system-run messages
@@ -47,6 +47,15 @@ bench: install-dev frontend
 	$(PY) -m bench.dossiers
 	$(PY) -m bench.register
 
+## make loadtest: the year-end deadline on the 1,000,000-person register in PostgreSQL (about 8
+## minutes, plus 6 the first time to generate the register); figures in var/loadtest/report.json.
+loadtest: install-load frontend system-load
+	$(PY) -m loadtest.run
+
+## make faults: kill -9 a web worker mid-save, the task worker mid-import, restart PostgreSQL.
+faults: install-load frontend system-load
+	$(PY) -m loadtest.faults
+
 worker: install
 	$(PY) manage.py db_worker
 
@@ -63,8 +72,13 @@ worker: install
 	$(PIP) install -q -e ".[dev]"
 	@touch $@
 
+.venv/.load: .venv/.dev
+	$(PIP) install -q -e ".[dev,load]"
+	@touch $@
+
 install: .venv/.runtime
 install-dev: .venv/.dev
+install-load: .venv/.load
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq nodejs npm; }
@@ -81,6 +95,12 @@ system-run:
 system-test: system-run
 	@test -x /usr/bin/chromium && command -v zbarimg >/dev/null && command -v pdftoppm >/dev/null && fc-list | grep -qi "liberation sans" || { \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-liberation2 fonts-dejavu-core poppler-utils zbar-tools; }
+
+# The load test's front server and database (PostgreSQL is started if it is down).
+system-load: system-run
+	@command -v nginx >/dev/null && command -v pg_ctlcluster >/dev/null || { \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq nginx postgresql; }
+	@pg_isready -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 
 messages: install
 	@THIDUA_TESTING=1 $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
