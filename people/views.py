@@ -16,6 +16,8 @@ from people import selectors, services
 from people.filters import PersonFilter
 from people.forms import PersonCreateForm, PersonForm, TransferForm
 from people.models import Person
+from people.personal import PARAM as PERSONAL
+from people.personal import PersonalExport, may_export_personal, personal_export
 
 EXPORT_LIMIT = 100_000
 
@@ -27,12 +29,13 @@ def _get(request: HttpRequest, pk: int) -> Person:
         raise Http404 from exc
 
 
-def export_columns() -> list[XlsxColumn]:
-    # ID numbers are personal data: never part of a list export.
+def export_columns(personal: PersonalExport | None = None) -> list[XlsxColumn]:
+    # ID numbers are personal data: only when asked for by a user who may see them.
     return [
         XlsxColumn(_("Full name"), lambda p: p.full_name, 28),
         XlsxColumn(_("Gender"), lambda p: p.get_gender_display(), 10),
         XlsxColumn(_("Birth year"), lambda p: p.birth_year, 10),
+        *(personal.columns(lambda p: p) if personal else []),
         XlsxColumn(_("Ethnicity"), lambda p: p.ethnicity, 12),
         XlsxColumn(_("Position"), lambda p: p.position, 24),
         XlsxColumn(_("Category"), lambda p: p.get_category_display(), 28),
@@ -47,10 +50,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilter(request.GET or None, queryset=Person.objects.none())
     people = selectors.person_list(user=request.user, filters=request.GET)
     if request.GET.get("format") == "xlsx":
+        personal = personal_export(request)
         content = workbook_bytes(
             title=_("People"),
-            columns=export_columns(),
+            columns=export_columns(personal),
             rows=people[:EXPORT_LIMIT].iterator(chunk_size=2000),
+            notes=personal.notes(),
         )
         return xlsx_response("ca-nhan.xlsx", content)
     unit_id = id_param(request, "unit")
@@ -59,8 +64,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "unit": unit,
         "page": paginate(request, people),
-        "base_query": query_without(request, "page", "format"),
-        "export_query": query_without(request, "format", "page"),
+        "base_query": query_without(request, "page", "format", PERSONAL),
+        "export_query": query_without(request, "format", "page", PERSONAL),
+        "can_export_personal": may_export_personal(request.user),
         "can_create": permissions.can(request.user, "person.create"),
     }
     template = "people/person_list.html#results" if is_htmx(request) else "people/person_list.html"

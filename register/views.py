@@ -21,6 +21,8 @@ from core.text import fold
 from movements.models import Movement
 from orgs.models import Org
 from people.models import Person
+from people.personal import PARAM as PERSONAL
+from people.personal import PersonalExport, may_export_personal, personal_export
 from register import catalogue, forms, rules, selectors, services, sweep
 from register.models import (
     Award,
@@ -52,13 +54,14 @@ def _org_by_code(user: Any, code: str, action: str) -> Org | None:
 # --- search -----------------------------------------------------------------------------------------
 
 
-def record_columns() -> list[XlsxColumn]:
+def record_columns(personal: PersonalExport | None = None) -> list[XlsxColumn]:
     return [
         XlsxColumn(_("Year"), lambda r: r.year, 8),
         XlsxColumn(_("Code"), lambda r: r.code, 10),
         XlsxColumn(_("Title or form"), lambda r: selectors.catalogue_name(r.code), 34),
         XlsxColumn(_("Recipient"), lambda r: r.person.full_name if r.person_id else r.org.name, 30),
         XlsxColumn(_("Birth year"), lambda r: r.person.birth_year if r.person_id else None, 10),
+        *(personal.columns(lambda r: r.person if r.person_id else None) if personal else []),
         XlsxColumn(_("Gender"), lambda r: r.person.get_gender_display() if r.person_id else "", 8),
         XlsxColumn(_("Ethnicity"), lambda r: r.person.ethnicity if r.person_id else "", 10),
         XlsxColumn(
@@ -100,17 +103,20 @@ def record_list(request: HttpRequest) -> HttpResponse:
                 filters["unit"] = unit.pk
             records = selectors.record_search(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx" and not form.errors:
+        personal = personal_export(request)
         content = workbook_bytes(
             title=_("Commendations"),
-            columns=record_columns(),
+            columns=record_columns(personal),
             rows=records[:EXPORT_LIMIT].iterator(chunk_size=2000),
+            notes=personal.notes(),
         )
         return xlsx_response("khen-thuong.xlsx", content)
     context = {
         "form": form,
         "page": paginate(request, records),
-        "base_query": query_without(request, "page", "format"),
-        "export_query": query_without(request, "format", "page"),
+        "base_query": query_without(request, "page", "format", PERSONAL),
+        "export_query": query_without(request, "format", "page", PERSONAL),
+        "can_export_personal": may_export_personal(request.user),
         "can_manage": permissions.can(request.user, "register.manage"),
     }
     template = (
@@ -289,10 +295,13 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- eligibility ------------------------------------------------------------------------------------
 
 
-def eligible_columns(target: str, year: int) -> list[XlsxColumn]:
+def eligible_columns(
+    target: str, year: int, personal: PersonalExport | None = None
+) -> list[XlsxColumn]:
     return [
         XlsxColumn(_("Full name"), lambda p: p.full_name, 28),
         XlsxColumn(_("Birth year"), lambda p: p.birth_year, 10),
+        *(personal.columns(lambda p: p) if personal else []),
         XlsxColumn(_("Gender"), lambda p: p.get_gender_display(), 8),
         XlsxColumn(_("Position"), lambda p: p.position, 22),
         XlsxColumn(_("Unit code"), lambda p: p.unit.code, 14),
@@ -332,9 +341,11 @@ def eligible_list(request: HttpRequest) -> HttpResponse:
             else:
                 rows, source = _eligible(request.user, target, year, unit)
                 if request.GET.get("format") == "xlsx":
+                    individual = rules.TARGETS[target] == "individual"
+                    personal = personal_export(request)
                     cols = (
-                        eligible_columns(target, year)
-                        if rules.TARGETS[target] == "individual"
+                        eligible_columns(target, year, personal)
+                        if individual
                         else unit_columns(target, year)
                     )
                     content = workbook_bytes(
@@ -344,6 +355,7 @@ def eligible_list(request: HttpRequest) -> HttpResponse:
                         notes=[
                             f"{rules.NAMES[target]} — {year}",
                             str(source),
+                            *(personal.notes() if individual else []),
                         ],
                     )
                     return xlsx_response(f"du-dieu-kien-{target}-{year}.xlsx", content)
@@ -356,8 +368,10 @@ def eligible_list(request: HttpRequest) -> HttpResponse:
                     source=source,
                     individual=rules.TARGETS[target] == "individual",
                     page=paginate(request, rows),
-                    base_query=query_without(request, "page", "format"),
-                    export_query=query_without(request, "format", "page"),
+                    base_query=query_without(request, "page", "format", PERSONAL),
+                    export_query=query_without(request, "format", "page", PERSONAL),
+                    can_export_personal=rules.TARGETS[target] == "individual"
+                    and may_export_personal(request.user),
                     quota=_quota(unit, target, year),
                 )
     return render(request, "register/eligible_list.html", context)
