@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -134,4 +137,11 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No request context: the database may be what failed.
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        # The database is unreachable (restarting, overloaded): a passing outage, not a bug. The
+        # transaction was rolled back, so nothing was saved halfway; the client may try again.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "10"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -122,10 +122,14 @@ def import_job_runs_in_background(job: ImportJob) -> bool:
     return job.total_rows > settings.IMPORT_SYNC_MAX_ROWS
 
 
+FINISHED = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
 def _progress(job: ImportJob, **fields: Any) -> None:
+    """Record progress; a finished job never changes again (a second run of it writes nothing)."""
     for key, value in fields.items():
         setattr(job, key, value)
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    ImportJob.objects.filter(pk=job.pk).exclude(status__in=FINISHED).update(**fields)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -156,15 +160,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
             )
             return job
         _progress(job, status=ImportStatus.WRITING, processed_rows=job.total_rows)
-        created = _write(job, actor, plan)
-        _finish(
-            job,
-            ImportStatus.DONE,
-            created_count=created,
-            duplicates=duplicates,
-            message=_("%(c)s record(s) created, %(d)s duplicate(s) skipped.")
-            % {"c": number_format(created), "d": number_format(len(duplicates))},
-        )
+        if not _write(job, actor, plan, duplicates):
+            job.refresh_from_db()  # another run of this job finished it (core/worker.py)
     except DomainError as exc:
         _finish(job, ImportStatus.FAILED, message=exc.message)
     except Exception:
@@ -185,10 +182,16 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
 
 
 @transaction.atomic
-def _write(job: ImportJob, actor: Any, plan: list[dict[str, Any]]) -> int:
+def _write(
+    job: ImportJob, actor: Any, plan: list[dict[str, Any]], duplicates: list[dict[str, Any]]
+) -> bool:
+    """Write the plan and mark the job done, in one transaction: a worker killed half-way leaves
+    nothing written, and a job run twice (its worker thought lost) is written once."""
     from orgs.services import org_create
     from people.services import person_bulk_create
 
+    if ImportJob.objects.select_for_update().get(pk=job.pk).is_finished:
+        return False
     if job.kind == ImportKind.PEOPLE:
         person_bulk_create(actor=actor, items=plan)
     else:
@@ -206,7 +209,15 @@ def _write(job: ImportJob, actor: Any, plan: list[dict[str, Any]]) -> int:
         obj=job,
         changes={"created": [None, len(plan)]},
     )
-    return len(plan)
+    _finish(
+        job,
+        ImportStatus.DONE,
+        created_count=len(plan),
+        duplicates=duplicates,
+        message=_("%(c)s record(s) created, %(d)s duplicate(s) skipped.")
+        % {"c": number_format(len(plan)), "d": number_format(len(duplicates))},
+    )
+    return True
 
 
 def _tick(job: ImportJob, checked: int) -> None:

@@ -21,6 +21,7 @@ page polls the progress; `run_import_sync` does both steps in the calling thread
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from core import permissions
+from core import permissions, worker
 from core.audit import audit_log
 from core.errors import DomainError
 from core.text import fold
@@ -191,10 +192,14 @@ def runs_in_background(job: RecipientImport) -> bool:
     return job.total_rows > sync_max_rows()
 
 
+FINISHED = (Status.DONE, Status.REJECTED, Status.FAILED)
+
+
 def _progress(job: RecipientImport, **fields: Any) -> None:
+    """Record progress; a finished job never changes again (a second run of it writes nothing)."""
     for key, value in fields.items():
         setattr(job, key, value)
-    RecipientImport.objects.filter(pk=job.pk).update(**fields)
+    RecipientImport.objects.filter(pk=job.pk).exclude(status__in=FINISHED).update(**fields)
 
 
 def _finish(job: RecipientImport, status: str, **fields: Any) -> None:
@@ -1060,6 +1065,77 @@ def apply_import(job_id: int) -> str:
     """Apply a large import outside the request."""
     with translation.override(_in_language_of(job_id)):
         return import_apply(job_id=job_id).status
+
+
+def _lost(result: Any, *, status: str, message: Any) -> None:
+    """Tell the job what became of it when the worker running it died (core/worker.py)."""
+    job_id = worker.task_argument(result, "job_id")
+    with translation.override(_in_language_of(job_id)):
+        text = str(message)
+    fields: dict[str, Any] = {"message": text}
+    if status == Status.FAILED:
+        fields.update(status=status, finished_at=timezone.now())
+    elif status == Status.PENDING:
+        fields.update(status=status, processed_rows=0)
+    RecipientImport.objects.filter(
+        pk=job_id, status__in=(Status.PENDING, Status.VALIDATING, Status.APPLYING)
+    ).update(**fields)
+
+
+_RESTARTED = gettext_lazy(
+    "The task worker stopped during the import; nothing was changed. It starts again."
+)
+_STOPPED_TWICE = gettext_lazy(
+    "The task worker stopped twice during this import; nothing was changed. "
+    "Try again later, or ask the administrator to check the task worker."
+)
+# Longer than any check made within a request (gunicorn ends a request after 120 s).
+INTERRUPTED_AFTER = dt.timedelta(minutes=10)
+
+
+def fail_interrupted(now: dt.datetime) -> int:
+    """A small file is checked within the upload's request; if its app server is killed, the job
+    says "checking" for ever. Ten minutes after the upload, with no task on it, it is failed.
+    (Applying starts later than the upload, so a stuck "saving" is left to the task recovery.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = {
+        worker.task_argument(result, "job_id")
+        for result in DBTaskResult.objects.filter(
+            task_path=validate_import.module_path, status__in=("READY", "RUNNING")
+        )
+    }
+    checking = (Status.PENDING, Status.VALIDATING)
+    stale = RecipientImport.objects.filter(
+        status__in=checking, created_at__lt=now - INTERRUPTED_AFTER
+    ).exclude(pk__in=[pk for pk in queued if pk is not None])
+    fixed = 0
+    for job_id in stale.values_list("pk", flat=True):
+        with translation.override(_in_language_of(job_id)):
+            message = _(
+                "The import was interrupted (the server stopped); nothing was changed. "
+                "Upload the file again."
+            )
+        fixed += RecipientImport.objects.filter(pk=job_id, status__in=checking).update(
+            status=Status.FAILED, message=message, finished_at=now
+        )
+    return fixed
+
+
+# Checking starts again from the top (PENDING); applying runs again as it is (APPLYING): both
+# write in one transaction that also moves the job on, so nothing was half-written.
+worker.recoverable(
+    validate_import,
+    rerun=True,
+    on_rerun=lambda r: _lost(r, status=Status.PENDING, message=_RESTARTED),
+    on_failed=lambda r: _lost(r, status=Status.FAILED, message=_STOPPED_TWICE),
+)
+worker.recoverable(
+    apply_import,
+    rerun=True,
+    on_rerun=lambda r: _lost(r, status=Status.APPLYING, message=_RESTARTED),
+    on_failed=lambda r: _lost(r, status=Status.FAILED, message=_STOPPED_TWICE),
+)
 
 
 def run_import_sync(job: RecipientImport, *, resolve_new: bool = False) -> RecipientImport:

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from core import worker
 from stats import services
 
 
@@ -15,3 +16,8 @@ def catch_up() -> int:
 def refresh() -> int:
     """Rebuild the register's summary (stats.services.tally_refresh)."""
     return services.tally_refresh().rows
+
+
+# Both rebuild derived data in one transaction: a run cut short left nothing, so run it again.
+worker.recoverable(catch_up, rerun=True)
+worker.recoverable(refresh, rerun=True)

@@ -58,11 +58,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_filters",
-    "django_tasks",
-    "django_tasks_db",
     "axes",
     "ninja",
+    # core before django_tasks_db: its `db_worker` (with a heartbeat) replaces the library's.
     "core",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "orgs",
     "people",
@@ -117,7 +118,13 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}"
 # Persistent connections in production; none in tests (live-server threads would keep them open).
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
+# Each request checks its reused connection first, so a database restart costs no request an error
+# once the database is back.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=0 if TESTING else 60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -238,6 +245,8 @@ CACHES = {
 }
 
 # Background work through the django-tasks API, database backend; `manage.py db_worker` runs it.
+# A running task whose worker has been silent this long is queued again or failed (core/worker.py).
+TASK_WORKER_LOST_AFTER = int(os.environ.get("TASK_WORKER_LOST_AFTER", "60"))
 TASKS = {
     "default": {
         "BACKEND": (
