@@ -12,11 +12,13 @@ the local server as the current user), fills it with `manage.py gen_synthetic`'s
   4. the import of a 100,000-row decision list from Excel (validate, match, write),
   5. the statistics: the rebuild of the register's summary (stats.services.tally_refresh) and a
      province's dashboard (GET /stats/?unit=…, all years and one year), counted from the summary,
-     and, for comparison, a few runs counted from the register directly.
+     and, for comparison, a few runs counted from the register directly,
+  6. the commendation register's list (GET /register/, unfiltered and by year, unit, name and
+     title), as a province's officer and as a system administrator (every record).
 
 Figures (medians, p95, machine, load) are printed and written to var/bench/register.json.
 Options: --persons, --years, --runs, --import-rows, --keep, --reuse (use the kept database
-instead of generating a new one), --steps (some of sweep,api,pages,import,dashboard).
+instead of generating a new one), --steps (some of sweep,api,pages,import,dashboard,records).
 """
 
 # ruff: noqa: S311  (seeded pseudo-random choices, nothing secret)
@@ -53,8 +55,9 @@ GOALS = {
     "page_p95_ms": 300.0,
     "import_s": 60.0,
     "dashboard_p95_ms": 500.0,
+    "records_p95_ms": 300.0,
 }
-STEPS = ("sweep", "api", "pages", "import", "dashboard")
+STEPS = ("sweep", "api", "pages", "import", "dashboard", "records")
 
 
 def database_urls() -> tuple[str, str]:
@@ -210,6 +213,57 @@ def bench_page(officer: Any, province_code: str, year: int, runs: int) -> list[d
     return out
 
 
+def make_admin() -> Any:
+    from accounts.models import Role, User
+    from accounts.services import membership_grant, user_create
+
+    admin = User.objects.filter(username="bench.quantri").first()
+    if admin is None:
+        admin = user_create(actor=None, username="bench.quantri", password=PASSWORD)
+        membership_grant(actor=None, user=admin, role=Role.ADMIN, org=None)
+    return admin
+
+
+def bench_records(
+    officer: Any, admin: Any, province_code: str, year: int, runs: int
+) -> list[dict[str, Any]]:
+    """The commendation register's list page (GET /register/…, 1 warm-up + `runs` runs each), as the
+    province's officer and as a system administrator, unfiltered and with the list's filters."""
+    from django.test import Client
+
+    queries = [
+        "",
+        f"year={year}",
+        f"unit_code={province_code}",
+        f"unit_code={province_code}&year={year}",
+        "q=nguyen",
+        "q=nguyen+thi+lan",
+        "code=CSTD_CS",
+        f"code=BK_BO&year={year}",
+    ]
+    out = []
+    for who, user in (("officer", officer), ("admin", admin)):
+        client = Client()
+        client.force_login(user)
+        for query in queries:
+            url = f"/register/?{query}" if query else "/register/"
+            sizes: list[int] = []
+
+            def one(url: str = url, sizes: list[int] = sizes, client: Client = client) -> None:
+                r = client.get(url)
+                assert r.status_code == 200, r.status_code
+                sizes.append(len(r.content))
+
+            row = timed_ms(one, runs)
+            row["user"] = who
+            row["url"] = url
+            row["kb"] = round(sizes[-1] / 1024)
+            row["goal_p95_ms"] = GOALS["records_p95_ms"]
+            log(f"register list as {who} {url}: median {row['median_ms']:.0f} ms")
+            out.append(row)
+    return out
+
+
 def decision_workbook(people: list[tuple[str, int | None, str, str]], year: int) -> bytes:
     """A decision's recipient list as officers send it: Vietnamese headers, one person per row."""
     import io
@@ -248,16 +302,11 @@ def bench_import(rows: int, year: int) -> dict[str, Any]:
     person, write the records; one run, end to end, by a system administrator."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from accounts.models import Role, User
-    from accounts.services import membership_grant, user_create
     from orgs.models import Org
     from people.models import Person
     from register import importing, services
 
-    admin = User.objects.filter(username="bench.quantri").first()
-    if admin is None:
-        admin = user_create(actor=None, username="bench.quantri", password=PASSWORD)
-        membership_grant(actor=None, user=admin, role=Role.ADMIN, org=None)
+    admin = make_admin()
     issuer = Org.objects.get(code="TW-HDTDKT")
     # People a list can tell apart: one row per name, birth year and unit (namesakes born the same
     # year in the same unit would be the same line of the file, which the import refuses).
@@ -463,6 +512,17 @@ def report(results: dict[str, Any]) -> str:
                 ["summary caught up after the steps above", f"{d['catch_up_s']:.1f} s", "", "—"]
             )
         out.append(table("Statistics dashboard", ["what", "median", "p95", "goal"], rows))
+    if results.get("records"):
+        rows = [
+            [
+                f"{r['user']} {r['url']}",
+                f"{r['median_ms']:.0f} ms",
+                f"{r['p95_ms']:.0f} ms",
+                f"p95 < {r['goal_p95_ms']:.0f} ms",
+            ]
+            for r in results["records"]
+        ]
+        out.append(table("Commendation register list", ["what", "median", "p95", "goal"], rows))
     out.append(
         f"\nLoad average at start {meta['load_average_at_start']}, at end {meta['load_average_at_end']} "
         f"on {meta['machine']} · results in {RESULTS.relative_to(BASE_DIR)}"
@@ -562,6 +622,10 @@ def main(argv: list[str] | None = None) -> int:
             results["import"] = bench_import(args.import_rows, year)
         if "dashboard" in steps:
             results["dashboard"] = bench_dashboard(officer, province, args.runs, args.live_runs)
+        if "records" in steps:
+            results["records"] = bench_records(
+                officer, make_admin(), province_code, year - 1, args.runs
+            )
         results["meta"]["load_average_at_end"] = load_average()
         results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from people.models import Person
 from people.selectors import visible_people as visible_people
 from register import catalogue, rules
 from register.models import (
+    Award,
     Decision,
     Discipline,
     Initiative,
@@ -358,19 +359,47 @@ def catalogue_name(code: str) -> str:
 # --- search -----------------------------------------------------------------------------------------
 
 
+# Newest first: the year of achievement, then the decision's date, then in order of entry. The index
+# record_newest_first holds this order (and the columns the filters below test), so a page, or a
+# bounded count (core.listing.paginate with `most`), reads it from the top.
+RECORD_ORDER = ("-year", "-decision_date", "pk")
+# A set of people or units a search tests is written for its size: up to FEW as a list of ids (the
+# database knows how few and reads their records directly), up to MANY as a subquery PostgreSQL
+# keeps in memory (a hashed subplan, tested row by row along the order), beyond that through the
+# join (most records pass, so the first page comes quickly).
+FEW = 2_000
+MANY = 100_000
+MANY_NAMED = 30_000  # people found by name: a set cheaper to count and to build below this
+# The list counts this many records at most, then says "more than" (a count of them all is seconds).
+COUNT_AT_MOST = 500
+
+
 def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
-    """Records the user may see, filtered; names are matched without diacritics."""
-    qs = visible_records(user).select_related("decision__issuer", "person__unit", "org", "unit")
+    """Records the user may see, filtered, newest first; names are matched without diacritics.
+
+    The same records as visible_records(user) with the filters, written for a national register:
+    who may be seen, the name and the unit become sets of people and of units (see FEW, MANY)."""
+    qs = Record.objects.select_related("decision__issuer", "person__unit", "org", "unit")
+    reach = (
+        None
+        if permissions.sees_everything(user, "register.view")
+        else permissions.visible_orgs(user, "register.view")
+    )
+    # Collectives only: the tests below leave out the people's side.
+    collectives = filters.get("subject") == "collective"
+    if reach is not None:
+        qs = qs.filter(_recipients_in(reach, people=not collectives))
     q = fold(str(filters.get("q") or ""))
     if q:
-        qs = qs.filter(Q(person__name_key__contains=q) | Q(org__search_key__contains=q))
+        qs = qs.filter(_named(q, reach, people=not collectives))
     unit_id = filters.get("unit")
     if unit_id:
         unit = permissions.visible_orgs(user, "register.view").filter(pk=unit_id).first()
         if unit is None:
             return qs.none()
         paths = Org.objects.filter(path__startswith=unit.path)
-        qs = qs.filter(Q(person__unit__in=paths) | Q(org__in=paths) | Q(unit__in=paths))
+        # The person's unit now or at the time, or the collective.
+        qs = qs.filter(_recipients_in(paths, people=not collectives) | _units_test(paths, "unit"))
     for name, field in (
         ("code", "code"),
         ("year", "year"),
@@ -383,9 +412,8 @@ def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
             qs = qs.filter(**{field: value})
     level = filters.get("level")
     if level:
-        from register.models import Award
-
-        qs = qs.filter(code__in=Award.objects.filter(level=level).values("code"))
+        codes = Award.objects.filter(level=level).values_list("code", flat=True)
+        qs = qs.filter(code__in=list(codes))
     ethnicity = str(filters.get("ethnicity") or "").strip()
     if ethnicity == "minority":
         qs = (
@@ -405,7 +433,60 @@ def record_search(*, user: Any, filters: Mapping[str, Any]) -> QuerySet[Record]:
         qs = qs.filter(revoked=False)
     elif revoked == "yes":
         qs = qs.filter(revoked=True)
-    return qs.order_by("-year", "-decision__date", "pk")
+    return qs.order_by(*RECORD_ORDER)
+
+
+def _few(rows: QuerySet[Any]) -> list[int] | None:
+    """The ids of `rows` when there are at most FEW of them."""
+    ids = list(rows.order_by().values_list("pk", flat=True)[: FEW + 1])
+    return ids if len(ids) <= FEW else None
+
+
+def _named(q: str, reach: QuerySet[Org] | None, *, people: bool = True) -> Q:
+    """Records of a collective or (with `people`) a person whose name holds `q` (folded)."""
+    units = Org.objects.filter(search_key__contains=q)
+    if reach is not None:
+        units = units.filter(pk__in=reach)
+    if not people:
+        return _units_test(units, "org")
+    named = Person.objects.filter(name_key__contains=q)
+    # Those within reach, often few: a list the database can count on (the whole country's
+    # namesakes would make it expect more than the reach lets through). Beyond FEW, the reach is
+    # tested apart.
+    few = _few(named if reach is None else named.filter(unit__in=reach))
+    if few is not None:
+        return Q(person_id__in=few) | _units_test(units, "org")
+    return _many_people_test(named, Q(person__name_key__contains=q), units, MANY_NAMED)
+
+
+def _recipients_in(orgs: QuerySet[Org], *, people: bool = True) -> Q:
+    """Records of one of `orgs` as a collective or (with `people`) of the people working in one of
+    them now: the test of visible_records, on the record's own columns."""
+    if not people:
+        return _units_test(orgs, "org")
+    staff = Person.objects.filter(unit__in=orgs)
+    few = _few(staff)
+    if few is not None:
+        return Q(person_id__in=few) | _units_test(orgs, "org")
+    return _many_people_test(staff, Q(person__unit__in=orgs), orgs, MANY)
+
+
+def _many_people_test(people: QuerySet[Person], joined: Q, orgs: QuerySet[Org], many: int) -> Q:
+    """Records of `people` (more than FEW) or of one of `orgs` as a collective: as subqueries up
+    to `many` people, else through the join (`joined`, the test of `people` seen from a record)."""
+    if people.order_by()[: many + 1].count() <= many:
+        # Both sets as subqueries: in an OR, PostgreSQL keeps each in memory (a hashed subplan),
+        # where a lone one would become a semi-join looking each record's person up.
+        return Q(person_id__in=people.values("pk")) | Q(org_id__in=orgs.order_by().values("pk"))
+    return joined | _units_test(orgs, "org")
+
+
+def _units_test(orgs: QuerySet[Org], field: str) -> Q:
+    """Records whose `field` (org or unit) is one of `orgs`."""
+    few = _few(orgs)
+    if few is not None:
+        return Q(**{f"{field}_id__in": few})
+    return Q(**{f"{field}_id__in": orgs.order_by().values("pk")})  # a set of at most every unit
 
 
 # --- reward fund ------------------------------------------------------------------------------------

@@ -517,6 +517,7 @@ FIELDS: dict[str, list[str]] = {
         "revoked",
         "note",
         "created_at",
+        "decision_date",
     ],
     "decision": [
         "id",
@@ -1010,6 +1011,7 @@ class _Generator:
                 False,
                 "",
                 self.now,
+                dec[1],
             )
         )
         self.records_by_code[code] = self.records_by_code.get(code, 0) + 1

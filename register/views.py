@@ -113,7 +113,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response("khen-thuong.xlsx", content)
     context = {
         "form": form,
-        "page": paginate(request, records),
+        "page": paginate(request, records, most=selectors.COUNT_AT_MOST),
         "base_query": query_without(request, "page", "format", PERSONAL),
         "export_query": query_without(request, "format", "page", PERSONAL),
         "can_export_personal": may_export_personal(request.user),

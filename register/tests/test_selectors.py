@@ -431,6 +431,18 @@ def register(
     return records
 
 
+@pytest.fixture(params=["ids", "subquery", "join"])
+def sizes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way the search writes a set of people or units (selectors.FEW, MANY): as a list of
+    ids, as a subquery, through the join; the results are the same."""
+    if request.param != "ids":
+        monkeypatch.setattr(selectors, "FEW", 0)
+    if request.param == "join":
+        monkeypatch.setattr(selectors, "MANY", 0)
+        monkeypatch.setattr(selectors, "MANY_NAMED", 0)
+    return str(request.param)
+
+
 def found(user: User, records: dict[str, Record], **filters: Any) -> list[str]:
     labels = {r.pk: label for label, r in records.items()}
     return [labels[r.pk] for r in selectors.record_search(user=user, filters=filters)]
@@ -448,7 +460,7 @@ ALL = [
 
 
 def test_the_search_lists_everything_newest_first(
-    admin_user: User, register: dict[str, Record]
+    admin_user: User, register: dict[str, Record], sizes: str
 ) -> None:
     assert found(admin_user, register) == ALL
 
@@ -492,7 +504,11 @@ def test_the_search_lists_everything_newest_first(
     ],
 )
 def test_the_search_filters(
-    admin_user: User, register: dict[str, Record], filters: dict[str, Any], expected: list[str]
+    admin_user: User,
+    register: dict[str, Record],
+    filters: dict[str, Any],
+    expected: list[str],
+    sizes: str,
 ) -> None:
     assert found(admin_user, register, **filters) == expected
 
@@ -526,7 +542,7 @@ def test_the_search_filters(
     ],
 )
 def test_the_search_takes_a_unit_with_the_units_below_it(
-    admin_user: User, register: dict[str, Record], unit: str, expected: list[str]
+    admin_user: User, register: dict[str, Record], unit: str, expected: list[str], sizes: str
 ) -> None:
     org = Org.objects.get(code=unit)
 
@@ -537,7 +553,11 @@ def test_the_search_takes_a_unit_with_the_units_below_it(
 
 
 def test_the_search_finds_a_record_by_the_unit_at_the_time(
-    admin_user: User, register: dict[str, Record], snv_thai_nguyen: Org, snv_bac_giang: Org
+    admin_user: User,
+    register: dict[str, Record],
+    snv_thai_nguyen: Org,
+    snv_bac_giang: Org,
+    sizes: str,
 ) -> None:
     """A person moved on: the record stays found under the unit that proposed it."""
     an = register["an:LDTT:2024"].person
@@ -577,7 +597,11 @@ def officer_bac_giang(bac_giang: Org) -> User:
     ],
 )
 def test_the_search_shows_only_records_in_reach(
-    request: pytest.FixtureRequest, register: dict[str, Record], persona: str, expected: list[str]
+    request: pytest.FixtureRequest,
+    register: dict[str, Record],
+    persona: str,
+    expected: list[str],
+    sizes: str,
 ) -> None:
     user = request.getfixturevalue(persona)
 
@@ -585,7 +609,11 @@ def test_the_search_shows_only_records_in_reach(
 
 
 def test_an_officer_of_bac_giang_sees_nothing_of_thai_nguyen(
-    officer_bac_giang: User, register: dict[str, Record], snv_thai_nguyen: Org, thai_nguyen: Org
+    officer_bac_giang: User,
+    register: dict[str, Record],
+    snv_thai_nguyen: Org,
+    thai_nguyen: Org,
+    sizes: str,
 ) -> None:
     assert found(officer_bac_giang, register, unit=snv_thai_nguyen.pk) == []
     assert found(officer_bac_giang, register, q="nguyen van an") == []
