@@ -8,9 +8,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from clusters import covenants, reports, rules, selectors
 from clusters.models import (
@@ -26,6 +26,7 @@ from clusters.models import (
     ReportingPeriod,
 )
 from core import permissions
+from core.api import BIGINT_MAX, SEARCH_MAX, Pagination, errors
 from core.errors import DomainError
 
 router = Router(tags=["clusters"])
@@ -40,7 +41,7 @@ class ClusterOut(Schema):
     uses_rotating_flag: bool
 
 
-class MemberOut(Schema):
+class ClusterMemberOut(Schema):
     org_id: int
     code: str = Field(alias="org.code")
     name: str = Field(alias="org.name")
@@ -68,7 +69,7 @@ class ClusterYearOut(Schema):
     head_decision: str
     head_decision_date: dt.date | None
     flag_handover_date: dt.date | None
-    members: list[MemberOut]
+    members: list[ClusterMemberOut]
     meetings: list[MeetingOut]
 
     @staticmethod
@@ -89,15 +90,25 @@ class ClusterDetailOut(ClusterOut):
         return list(selectors.cluster_years(cluster=obj))
 
 
-@router.get("/clusters", response=list[ClusterOut], summary="List clusters and blocks")
-@paginate(LimitOffsetPagination)
-def list_clusters(request: HttpRequest, q: str = "", kind: ClusterKind | None = None) -> Any:
+@router.get(
+    "/clusters",
+    response={200: list[ClusterOut], **errors(401, 403, 422)},
+    summary="List clusters and blocks",
+)
+@paginate(Pagination)
+def list_clusters(
+    request: HttpRequest,
+    q: str = Query("", max_length=SEARCH_MAX),
+    kind: ClusterKind | None = None,
+) -> Any:
     permissions.require(request.user, "cluster.view")
     return selectors.cluster_list(user=request.user, q=q, kind=kind or "")
 
 
 @router.get(
-    "/clusters/{cluster_id}", response=ClusterDetailOut, summary="One cluster, with its years"
+    "/clusters/{cluster_id}",
+    response={200: ClusterDetailOut, **errors(401, 404, 422)},
+    summary="One cluster, with its years",
 )
 def get_cluster(request: HttpRequest, cluster_id: int) -> Any:
     try:
@@ -198,7 +209,7 @@ class ClusterYearDetailOut(ClusterYearOut):
 
 @router.get(
     "/clusters/{cluster_id}/years/{year}",
-    response=ClusterYearDetailOut,
+    response={200: ClusterYearDetailOut, **errors(401, 404, 422)},
     summary="One cluster year: members, head, meetings, covenant status, reporting periods",
 )
 def get_cluster_year(request: HttpRequest, cluster_id: int, year: int) -> Any:
@@ -207,7 +218,7 @@ def get_cluster_year(request: HttpRequest, cluster_id: int, year: int) -> Any:
 
 @router.get(
     "/clusters/{cluster_id}/years/{year}/covenant",
-    response=CovenantOut,
+    response={200: CovenantOut, **errors(401, 404, 422)},
     summary="The year's covenant with its criteria and the members' registrations",
 )
 def get_covenant(request: HttpRequest, cluster_id: int, year: int) -> Any:
@@ -259,7 +270,7 @@ def _fresh(registration: Registration) -> Registration:
 
 @router.put(
     "/registrations/{registration_id}",
-    response=RegistrationOut,
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 422)},
     summary="A member saves its targets and titles (while the covenant is open)",
 )
 def put_registration(request: HttpRequest, registration_id: int, body: RegistrationIn) -> Any:
@@ -279,7 +290,7 @@ def put_registration(request: HttpRequest, registration_id: int, body: Registrat
 
 @router.post(
     "/registrations/{registration_id}/register",
-    response=RegistrationOut,
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 422)},
     summary="A member sends its registration to the secretariat",
 )
 def register(request: HttpRequest, registration_id: int) -> Any:
@@ -295,7 +306,7 @@ def _require_run(request: HttpRequest, cluster_year: ClusterYear) -> None:
 
 @router.post(
     "/registrations/{registration_id}/accept",
-    response=RegistrationOut,
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 422)},
     summary="The secretariat accepts a registration",
 )
 def accept(request: HttpRequest, registration_id: int) -> Any:
@@ -307,7 +318,7 @@ def accept(request: HttpRequest, registration_id: int) -> Any:
 
 @router.post(
     "/registrations/{registration_id}/return",
-    response=RegistrationOut,
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 422)},
     summary="The secretariat returns a registration with a reason",
 )
 def return_registration(request: HttpRequest, registration_id: int, body: ReasonIn) -> Any:
@@ -336,7 +347,7 @@ class ReportRowOut(Schema):
 
 @router.get(
     "/clusters/{cluster_id}/years/{year}/reports",
-    response=list[ReportRowOut],
+    response={200: list[ReportRowOut], **errors(401, 403, 404, 422)},
     summary="Who has submitted what: every member (secretariat) or the user's own units",
 )
 def get_reports(request: HttpRequest, cluster_id: int, year: int) -> Any:
@@ -384,14 +395,14 @@ class SubmissionOut(Schema):
 
 @router.post(
     "/periods/{period_id}/submissions",
-    response={201: SubmissionOut},
+    response={201: SubmissionOut, **errors(400, 401, 403, 404, 422)},
     summary="A member submits its report (multipart: file, org_id, summary, actuals as JSON)",
 )
 def post_submission(
     request: HttpRequest,
     period_id: int,
     file: UploadedFile = File(...),  # noqa: B008
-    org_id: int = Form(...),
+    org_id: int = Form(..., ge=1, le=BIGINT_MAX),
     summary: str = Form(""),
     actuals: str = Form(
         "{}", description='JSON object {"target id": actual value}, e.g. {"12": "4006"}'
@@ -459,7 +470,7 @@ class IndicatorGroupOut(Schema):
 
 @router.get(
     "/clusters/{cluster_id}/years/{year}/indicators",
-    response=list[IndicatorGroupOut],
+    response={200: list[IndicatorGroupOut], **errors(401, 404, 422)},
     summary="Members' actual values against their targets, with % of plan",
 )
 def get_indicators(request: HttpRequest, cluster_id: int, year: int) -> Any:

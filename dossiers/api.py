@@ -9,9 +9,10 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
+from core.api import SEARCH_MAX, Pagination, errors
 from dossiers import rules, selectors, services
 from dossiers.models import (
     DocumentKind,
@@ -20,7 +21,6 @@ from dossiers.models import (
     DossierStatus,
     Outcome,
 )
-from register.api import ErrorOut
 from register.models import Level
 from register.selectors import catalogue_name
 
@@ -34,7 +34,9 @@ class DossierFilters(Schema):
     status: DossierStatus | None = None
     code: str | None = Field(None, description="The title or form proposed, e.g. CSTD_CS")
     year: int | None = Field(None, description="The year of achievement")
-    q: str | None = Field(None, description="Part of the reference or the title")
+    q: str | None = Field(
+        None, max_length=SEARCH_MAX, description="Part of the reference or the title"
+    )
 
 
 class DossierOut(Schema):
@@ -209,8 +211,12 @@ def _get(request: HttpRequest, dossier_id: int) -> Dossier:
     return dossier
 
 
-@router.get("/dossiers", response=list[DossierOut], summary="Search the dossiers the user sees")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/dossiers",
+    response={200: list[DossierOut], **errors(401, 403, 422)},
+    summary="Search the dossiers the user sees",
+)
+@paginate(Pagination)
 def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
     """Dossiers proposed by or sent to the units the user's roles reach, newest first."""
     permissions.require(request.user, "dossier.view")
@@ -219,7 +225,7 @@ def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> Any:
 
 @router.get(
     "/dossiers/{dossier_id}",
-    response=DossierDetailOut,
+    response={200: DossierDetailOut, **errors(401, 404, 422)},
     summary="One dossier: its recipients, current documents and steps",
 )
 def dossier_detail(request: HttpRequest, dossier_id: int) -> Any:
@@ -228,7 +234,7 @@ def dossier_detail(request: HttpRequest, dossier_id: int) -> Any:
 
 @router.get(
     "/dossiers/{dossier_id}/checks",
-    response=list[CheckOut],
+    response={200: list[CheckOut], **errors(401, 404, 422)},
     summary="The checks before sending: documents, eligibility, quotas, initiatives",
 )
 def dossier_checks(request: HttpRequest, dossier_id: int) -> Any:
@@ -240,7 +246,7 @@ def dossier_checks(request: HttpRequest, dossier_id: int) -> Any:
 
 @router.post(
     "/dossiers/{dossier_id}/transitions",
-    response={200: DossierDetailOut, 400: ErrorOut},
+    response={200: DossierDetailOut, **errors(400, 401, 403, 404, 422)},
     summary="Move a dossier one step along its path",
 )
 def dossier_transition(request: HttpRequest, dossier_id: int, body: TransitionIn) -> Any:
@@ -259,11 +265,11 @@ def dossier_transition(request: HttpRequest, dossier_id: int, body: TransitionIn
 
 @router.get(
     "/public/dossiers",
-    response=list[PublicDossierOut],
+    response={200: list[PublicDossierOut], **errors(422)},
     auth=None,
     summary="Candidates posted for public comment (no sign-in)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def public_dossiers(request: HttpRequest) -> Any:
     """The dossiers whose public comment window is open today, with each candidate's name, unit
     and published summary of achievements: nothing else about the people."""

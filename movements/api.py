@@ -6,9 +6,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
+from core.api import SEARCH_MAX, Pagination, errors
 from core.errors import DomainError
 from movements import selectors, services
 from movements.models import Movement, MovementKind, MovementScope, ReviewKind
@@ -80,26 +81,35 @@ class MovementDetailOut(MovementOut):
         return list(obj.reviews.all())
 
 
+def _longest(model: Any, field: str) -> int:
+    """A text field's length in the database: PostgreSQL refuses longer text, SQLite keeps it."""
+    return int(model._meta.get_field(field).max_length)
+
+
 class MovementIn(Schema):
-    launched_by_code: str
-    name: str
+    launched_by_code: str = Field(max_length=_longest(Org, "code"))
+    name: str = Field(max_length=_longest(Movement, "name"))
     kind: MovementKind
     scope: MovementScope
     start: dt.date
     end: dt.date | None = None
-    decision_number: str = ""
+    decision_number: str = Field("", max_length=_longest(Movement, "decision_number"))
     decision_date: dt.date | None = None
-    slogan: str = ""
-    theme: str = ""
+    slogan: str = Field("", max_length=_longest(Movement, "slogan"))
+    theme: str = Field("", max_length=_longest(Movement, "theme"))
     target_groups: str = ""
     note: str = ""
 
 
-@router.get("/movements", response=list[MovementOut], summary="List emulation movements")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/movements",
+    response={200: list[MovementOut], **errors(401, 403, 422)},
+    summary="List emulation movements",
+)
+@paginate(Pagination)
 def list_movements(
     request: HttpRequest,
-    q: str = "",
+    q: str = Query("", max_length=SEARCH_MAX),
     kind: MovementKind | None = None,
     year: int | None = Query(None, ge=1900, le=2100),
 ) -> Any:
@@ -116,7 +126,7 @@ def _detail(request: HttpRequest, movement_id: int) -> Movement:
 
 @router.get(
     "/movements/{movement_id}",
-    response=MovementDetailOut,
+    response={200: MovementDetailOut, **errors(401, 404, 422)},
     summary="One emulation movement, with its participants and reviews",
 )
 def get_movement(request: HttpRequest, movement_id: int) -> Any:
@@ -124,7 +134,9 @@ def get_movement(request: HttpRequest, movement_id: int) -> Any:
 
 
 @router.post(
-    "/movements", response={201: MovementDetailOut}, summary="Record an emulation movement"
+    "/movements",
+    response={201: MovementDetailOut, **errors(400, 401, 403, 422)},
+    summary="Record an emulation movement",
 )
 def create_movement(request: HttpRequest, payload: MovementIn) -> Any:
     permissions.require(request.user, "movement.manage")

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
+from core.api import SEARCH_MAX, Pagination, errors
 from orgs import selectors
 from orgs.models import Org, OrgArea, OrgKind
 
@@ -33,7 +34,11 @@ class OrgDetailOut(OrgOut):
 
 
 class OrgFilterIn(Schema):
-    q: str | None = Field(None, description="Search by name or code; diacritics and case ignored")
+    q: str | None = Field(
+        None,
+        max_length=SEARCH_MAX,
+        description="Search by name or code; diacritics and case ignored",
+    )
     kind: OrgKind | None = None
     active_on: dt.date | None = Field(None, description="Only units active on this date")
     parent: int | None = Field(
@@ -67,8 +72,12 @@ def _get(request: HttpRequest, org_id: int) -> Org:
         raise Http404 from exc
 
 
-@router.get("/orgs", response=list[OrgOut], summary="Search and list organisations")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/orgs",
+    response={200: list[OrgOut], **errors(401, 403, 422)},
+    summary="Search and list organisations",
+)
+@paginate(Pagination)
 def list_orgs(request: HttpRequest, filters: Query[OrgFilterIn]) -> Any:
     permissions.require(request.user, "org.view")
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
@@ -77,12 +86,20 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilterIn]) -> Any:
     return selectors.org_list(user=request.user, filters=params)
 
 
-@router.get("/orgs/{org_id}", response=OrgDetailOut, summary="One organisation")
+@router.get(
+    "/orgs/{org_id}",
+    response={200: OrgDetailOut, **errors(401, 404, 422)},
+    summary="One organisation",
+)
 def get_org(request: HttpRequest, org_id: int) -> Any:
     return _get(request, org_id)
 
 
-@router.get("/orgs/{org_id}/lineage", response=LineageOut, summary="Predecessors and successors")
+@router.get(
+    "/orgs/{org_id}/lineage",
+    response={200: LineageOut, **errors(401, 404, 422)},
+    summary="Predecessors and successors",
+)
 def get_lineage(request: HttpRequest, org_id: int, at: dt.date | None = None) -> Any:
     org = _get(request, org_id)
     lineage = selectors.org_lineage(org, at)

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from core import permissions
+from core.api import SEARCH_MAX, Pagination, errors
 from people import selectors
 from people.models import Category, Gender, Person
 
@@ -51,22 +52,32 @@ class PersonDetailOut(PersonOut):
 
 
 class PersonFilterIn(Schema):
-    q: str | None = Field(None, description="Search by name; diacritics and case ignored")
+    q: str | None = Field(
+        None, max_length=SEARCH_MAX, description="Search by name; diacritics and case ignored"
+    )
     unit: int | None = Field(None, ge=1, le=2**63 - 1, description="A unit and its sub-units")
     category: Category | None = None
     gender: Gender | None = None
     sort: str | None = Field(None, description="name, birth_year, unit; prefix - to reverse")
 
 
-@router.get("/people", response=list[PersonOut], summary="Search and list people")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/people",
+    response={200: list[PersonOut], **errors(401, 403, 422)},
+    summary="Search and list people",
+)
+@paginate(Pagination)
 def list_people(request: HttpRequest, filters: Query[PersonFilterIn]) -> Any:
     permissions.require(request.user, "person.view")
     params = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     return selectors.person_list(user=request.user, filters=params)
 
 
-@router.get("/people/{person_id}", response=PersonDetailOut, summary="One person, with postings")
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonDetailOut, **errors(401, 404, 422)},
+    summary="One person, with postings",
+)
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
         person = selectors.person_get(user=request.user, pk=person_id)

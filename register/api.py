@@ -1,16 +1,18 @@
 """Register endpoints: the stateless eligibility check, a person's eligibility, records, catalogue."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict, StrictInt, ValidationError
 
 from core import permissions
+from core.api import SEARCH_MAX, ErrorOut, InvalidOut, Pagination, errors, nul_at, nul_message
 from people.models import Person
 from register import catalogue, rules, selectors
 from register.models import Award, Record
@@ -89,11 +91,6 @@ class EvaluateOut(Schema):
     missing: list[str]
 
 
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-
-
 def _case(body: EvaluateIn) -> rules.Case:
     members = body.members
     return rules.Case(
@@ -128,22 +125,27 @@ MESSAGES = {
 }
 
 
-def _invalid(exc: ValidationError) -> dict[str, Any]:
-    error = exc.errors()[0]
-    field = (
+def _field_name(loc: Sequence[str | int]) -> str:
+    """history[0].code, as a client writes it; "body" for the whole body."""
+    return (
         "".join(
             f"[{part}]" if isinstance(part, int) else (f".{part}" if i else str(part))
-            for i, part in enumerate(error.get("loc", ()))
+            for i, part in enumerate(loc)
         )
         or "body"
     )
+
+
+def _invalid(exc: ValidationError) -> dict[str, Any]:
+    error = exc.errors()[0]
+    field = _field_name(error.get("loc", ()))
     message = MESSAGES.get(error.get("type", ""), gettext_lazy("The value of %(f)s is not valid."))
     return {"detail": str(message) % {"f": field}, "field": field}
 
 
 @router.post(
     "/eligibility/evaluate",
-    response={200: EvaluateOut, 422: ErrorOut},
+    response={200: EvaluateOut, 422: ErrorOut | InvalidOut, **errors(401, 403)},
     summary="Check a case against the eligibility rules (stateless)",
     openapi_extra={
         "requestBody": {
@@ -171,6 +173,10 @@ def evaluate(request: HttpRequest) -> Any:
         return Status(
             422, {"detail": _("The request body must be a JSON object."), "field": "body"}
         )
+    nul = nul_at(data, [])
+    if nul is not None:
+        # Refused like every text the API reads, though nothing here is stored.
+        return Status(422, {"detail": nul_message(), "field": _field_name(nul)})
     try:
         body = EvaluateIn.model_validate(data)
     except ValidationError as exc:
@@ -191,7 +197,7 @@ class PersonEligibilityQuery(Schema):
 
 @router.get(
     "/people/{person_id}/eligibility",
-    response={200: EvaluateOut, 422: ErrorOut},
+    response={200: EvaluateOut, 422: ErrorOut | InvalidOut, **errors(401, 403, 404)},
     summary="A person's eligibility for a title or form in a year, from the register",
 )
 def person_eligibility(
@@ -226,7 +232,7 @@ class RecordOut(Schema):
 
 
 class RecordFilters(Schema):
-    q: str | None = None
+    q: str | None = Field(None, max_length=SEARCH_MAX)
     unit: int | None = None
     code: str | None = None
     year: int | None = None
@@ -239,14 +245,22 @@ class RecordFilters(Schema):
     revoked: str | None = None
 
 
-@router.get("/register/records", response=list[RecordOut], summary="Search the register")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/register/records",
+    response={200: list[RecordOut], **errors(401, 403, 422)},
+    summary="Search the register",
+)
+@paginate(Pagination)
 def record_list(request: HttpRequest, filters: Query[RecordFilters]) -> Any:
     permissions.require(request.user, "register.view")
     return selectors.record_search(user=request.user, filters=filters.model_dump(exclude_none=True))
 
 
-@router.get("/people/{person_id}/records", response=list[RecordOut], summary="A person's records")
+@router.get(
+    "/people/{person_id}/records",
+    response={200: list[RecordOut], **errors(401, 403, 404, 422)},
+    summary="A person's records",
+)
 def person_records(request: HttpRequest, person_id: int) -> Any:
     permissions.require(request.user, "register.view")
     person: Person | None = selectors.visible_people(request.user).filter(pk=person_id).first()
@@ -267,7 +281,11 @@ class AwardOut(Schema):
     legal_basis: str
 
 
-@router.get("/register/catalogue", response=list[AwardOut], summary="Titles and forms")
+@router.get(
+    "/register/catalogue",
+    response={200: list[AwardOut], **errors(401, 403)},
+    summary="Titles and forms",
+)
 def award_list(request: HttpRequest) -> Any:
     permissions.require(request.user, "register.view")
     return Award.objects.all()

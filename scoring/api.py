@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from clusters.models import Cluster
 from clusters.selectors import cluster_get
 from core import permissions
+from core.api import InvalidOut, errors
 from scoring import assessment, engine
 from scoring.models import Sheet
 from scoring.sheet_views import _may_see
@@ -189,7 +190,7 @@ def _plain(table: TableIn) -> dict[str, Any]:
 
 @router.post(
     "/scoring/preview",
-    response={200: PreviewOut, 422: PreviewErrorOut},
+    response={200: PreviewOut, 422: PreviewErrorOut | InvalidOut, **errors(401, 403)},
     summary="Compute a scoring table's points, totals and ranking for trial entries",
     openapi_extra={"requestBody": {"content": {"application/json": {"example": EXAMPLE}}}},
 )
@@ -348,7 +349,7 @@ def _sheet_out(sheet: Any) -> dict[str, Any]:
 
 @router.get(
     "/scoring/sheets/{sheet_id}",
-    response=SheetOut,
+    response={200: SheetOut, **errors(401, 404, 422)},
     summary="A member's scoring sheet, with every value entered",
 )
 def get_sheet(request: HttpRequest, sheet_id: int) -> Any:
@@ -357,7 +358,7 @@ def get_sheet(request: HttpRequest, sheet_id: int) -> Any:
 
 @router.post(
     "/scoring/sheets/{sheet_id}/self",
-    response={200: SheetOut, 409: StaleOut},
+    response={200: SheetOut, 409: StaleOut, **errors(400, 401, 403, 404, 422)},
     summary="The member saves one criterion of its self-assessment (optimistic: send the version)",
 )
 def save_self(request: HttpRequest, sheet_id: int, body: SaveIn) -> Any:
@@ -380,7 +381,7 @@ def save_self(request: HttpRequest, sheet_id: int, body: SaveIn) -> Any:
 
 @router.post(
     "/scoring/sheets/{sheet_id}/submit",
-    response=SheetOut,
+    response={200: SheetOut, **errors(400, 401, 403, 404, 422)},
     summary="The member submits its self-assessment for the cross-check",
 )
 def submit_sheet(request: HttpRequest, sheet_id: int) -> Any:

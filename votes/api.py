@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Router, Schema, Status
 
 from core import permissions
+from core.api import InvalidOut, errors
 from votes import rules
 
 router = Router(tags=["votes"])
@@ -93,7 +94,7 @@ class TallyError(Schema):
 
 @router.post(
     "/votes/tally",
-    response={200: TallyOut, 422: TallyError},
+    response={200: TallyOut, 422: TallyError | InvalidOut, **errors(401, 403)},
     summary="Tally ballots with the polls' rules (stateless)",
     openapi_extra={"requestBody": {"content": {"application/json": {"example": EXAMPLE}}}},
 )
