@@ -29,9 +29,21 @@ DELEGATES = 20
 POLLS = 40
 YEAR = 2026
 PASSWORD = "thidua-loadtest-2026"
-# The criteria a focal point fills (kinds that need no target): code → values to choose from.
-CRITERIA = {"B1": ["0", "1"], "B2": ["1", "2", "3", "4"], "C": ["0", "1"], "D1": ["1"]}
-CRITERIA |= {"D2": ["1", "2", "3"]}
+# Every criterion of the starter table, as a focal point fills it: code → values to choose from
+# (a self-assessment is submitted only when every criterion has a value), and the targets of the
+# quantitative ones.
+CRITERIA = {
+    "A1": ["92", "100", "104"],
+    "A2": ["6", "7", "8"],
+    "B1": ["0", "1"],
+    "B2": ["1", "2", "3", "4"],
+    "C": ["0", "1"],
+    "D1": ["1"],
+    "D2": ["1", "2", "3"],
+    "T": ["0", "1"],
+    "P": ["0", "1"],
+}
+TARGETS = {"A1": "100"}
 
 
 def setup_django(database_url: str) -> None:
@@ -90,6 +102,7 @@ def build(tag: str) -> dict[str, Any]:
         "password": PASSWORD,
         "year": YEAR,
         "criteria": CRITERIA,
+        "targets": TARGETS,
         "focal_points": [],
         "officers": [],
         "delegates": [],
@@ -158,7 +171,7 @@ def build(tag: str) -> dict[str, Any]:
                     "dashboard_2024": f"/stats/?unit={province.pk}&from=2024&to=2024",
                     "org": f"/orgs/{province.pk}/",
                     "cluster_year": f"/clusters/{cluster.pk}/years/{YEAR}/",
-                    "cluster_reports": f"/clusters/{cluster.pk}/years/{YEAR}/reports/",
+                    "cluster_stats": f"/stats/clusters/{cluster.pk}/",
                 },
                 "people": [f"/people/{pk}/" for pk in people],
             }

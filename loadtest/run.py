@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "loadtest"
 SAVES = {"save criterion", "submit sheet", "submit report", "ballot fill", "ballot cast"}
 GOALS = {"page_p95_ms": 500, "save_p95_ms": 200, "server_errors": 0, "lost_or_doubled": 0}
+SPAWN_RATE = 5  # people signing in per second until all 370 are there
+RAMP_S = 90  # 370 sign-ins at 5 a second take about 75 s
 PEOPLE = {"FocalPoint": 300, "Officer": 50, "Delegate": 20}
 
 
@@ -69,6 +71,7 @@ def register_database() -> str:
 def run_locust(url: str, work: Path, manifest: Path, users: int, duration: int) -> int:
     env = {
         **os.environ,
+        "LOADTEST_PEOPLE": str(users),
         "LOADTEST_MANIFEST": str(manifest),
         "LOADTEST_ACKS": str(work / "acks.jsonl"),
         "LOADTEST_STATUS": str(work / "status.json"),
@@ -81,9 +84,9 @@ def run_locust(url: str, work: Path, manifest: Path, users: int, duration: int) 
         "--users",
         str(users),
         "--spawn-rate",
-        "10",
+        str(SPAWN_RATE),
         "--run-time",
-        f"{duration}s",
+        f"{duration + RAMP_S}s",
         "--stop-timeout",
         "30",
         "--host",
@@ -116,6 +119,8 @@ def routes(work: Path, duration: int) -> list[dict[str, Any]]:
     rows = []
     with open(work / "locust_stats.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
+            if int(row["Request Count"]) == 0:
+                continue  # only before the figures started again (the sign-ins)
             rows.append(
                 {
                     "route": row["Name"],
@@ -158,10 +163,13 @@ def check_writes(work: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         if not a["acked"] and n > 1:
             problems.append(f"save {a['note']} of {a['user']} not acknowledged, stored {n} times")
 
+    org_of = {fp["username"]: fp["org"] for fp in manifest.get("focal_points", [])}
+    this_run = {"table__cluster_year__cluster__code__startswith": f"LT{manifest['tag']}-"}
     for a in (a for a in acks if a["kind"] == "submit" and a["acked"]):
-        status = Sheet.objects.get(pk=a["sheet"]).status
-        if status != SheetStatus.SUBMITTED:
-            problems.append(f"sheet {a['sheet']} submission acknowledged, status {status}")
+        sheet = Sheet.objects.filter(org_id=org_of.get(a["user"], 0), **this_run).first()
+        if sheet is None or sheet.status != SheetStatus.SUBMITTED:
+            status = sheet.status if sheet else "missing"
+            problems.append(f"the sheet of {a['user']}: submission acknowledged, status {status}")
 
     reports = defaultdict(list)
     for a in (a for a in acks if a["kind"] == "report"):
@@ -227,6 +235,13 @@ def check_writes(work: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
 def healthz(url: str) -> str:
     import urllib.error
     import urllib.request
@@ -251,31 +266,22 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=300)
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 370 people")
-    parser.add_argument("--port", type=int, default=8100)
-    args = parser.parse_args(argv)
+def start_run(args: Any, database_url: str, build: Any) -> tuple[Path, dict[str, Any]]:
+    """This run's data, then the stack and locust; what happened is kept in the run's run.json."""
+    from django.core.management import call_command
+    from django.db import connections
 
-    database_url = register_database()
-    from loadtest.data import build, setup_django
-
-    setup_django(database_url)
+    call_command("migrate", verbosity=0)  # a register kept from an earlier release
     tag = time.strftime("%m%d%H%M")
     work = OUT / f"run-{tag}"
     work.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     manifest = build(tag)
-    scale = args.scale
     for pool, count in (("focal_points", 300), ("officers", 50), ("delegates", 20)):
-        manifest[pool] = manifest[pool][: max(1, round(count * scale))]
+        manifest[pool] = manifest[pool][: max(1, round(count * args.scale))]
     users = sum(len(manifest[p]) for p in ("focal_points", "officers", "delegates"))
     (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     log(f"run {tag}: data ready in {time.perf_counter() - t0:.0f} s")
-
-    from django.db import connections
-
     connections.close_all()
     from loadtest.stack import Stack
 
@@ -285,8 +291,46 @@ def main(argv: list[str] | None = None) -> int:
         code = run_locust(stack.url, work, work / "manifest.json", users, args.duration)
         load_after = os.getloadavg()
         health = healthz(stack.url)
+    meta = {
+        "started": started.isoformat(timespec="seconds"),
+        "load_before": load_before,
+        "load_after": load_after,
+        "locust_exit": code,
+        "healthz_after": health,
+    }
+    (work / "run.json").write_text(json.dumps(meta))
+    return work, manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=300)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 370 people")
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument(
+        "--check",
+        type=Path,
+        help="only check and report an earlier run (its var/loadtest/run-… dir)",
+    )
+    args = parser.parse_args(argv)
+
+    database_url = register_database()
+    from loadtest.data import build, setup_django
+
+    setup_django(database_url)
+    if args.check:
+        work = args.check
+        manifest = json.loads((work / "manifest.json").read_text(encoding="utf-8"))
+    else:
+        work, manifest = start_run(args, database_url, build)
+    meta = json.loads((work / "run.json").read_text()) if (work / "run.json").exists() else {}
+    load_before = meta.get("load_before", [0.0, 0.0, 0.0])
+    load_after = meta.get("load_after", [0.0, 0.0, 0.0])
+    code, health = meta.get("locust_exit", -1), meta.get("healthz_after", "?")
+    started = dt.datetime.fromisoformat(meta.get("started", dt.datetime.now().isoformat()))
     stats = routes(work, args.duration)
-    status = json.loads((work / "status.json").read_text())
+    answers = json.loads((work / "status.json").read_text())
+    status, sign_ins = answers["status"], answers["sign_in_ms"]
     by_code: Counter[int] = Counter()
     for _name, code_, n in status:
         by_code[code_] += n
@@ -310,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": args.duration,
         "routes": stats,
         "status_codes": {str(k): v for k, v in sorted(by_code.items())},
+        "sign_in_during_ramp": {
+            "count": len(sign_ins),
+            "spawn_rate_per_s": SPAWN_RATE,
+            "p50_ms": round(percentile(sign_ins, 50)),
+            "p95_ms": round(percentile(sign_ins, 95)),
+        },
         "server_errors": server_errors,
         "checks": checks,
         "healthz_after": health,
@@ -329,6 +379,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table(stats))
     log(f"status codes: {result['status_codes']}; 5xx or no answer: {server_errors}")
     log(f"writes: {checks['writes']}")
+    ramp = result["sign_in_during_ramp"]
+    log(
+        f"ramp: {ramp['count']} sign-ins at {SPAWN_RATE}/s, p50 {ramp['p50_ms']} ms, "
+        f"p95 {ramp['p95_ms']} ms (not in the figures above)"
+    )
     for p in checks["problems"][:20]:
         log(f"PROBLEM: {p}")
     log(
