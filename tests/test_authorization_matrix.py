@@ -272,13 +272,16 @@ def _extras(world: World) -> None:
     w.record = Record.objects.filter(decision=w.decision, revoked=False).order_by("pk").first()
     w.initiative = Initiative.objects.filter(recognised_by__code="19").order_by("pk").first()
     w.certificate_code = certificates_issue(actor=admin, decision=w.decision)[0].display_code
-    # Dossiers: HS-2026-000002 sent by Huế to the Central Council (submitted, with documents);
-    # HS-2026-000001 under public comment, with a comment.
-    w.dossier = Dossier.objects.get(reference="HS-2026-000002")
-    w.draft_dossier = Dossier.objects.get(reference="HS-2026-000003")
+    # The demo's three dossiers, in the order load_demo creates them (their references carry the
+    # primary key, which PostgreSQL's sequences do not give back when other tests roll back, and
+    # the year of the day): the first under public comment, with a comment; the second sent by
+    # Huế to the Central Council (submitted, with documents); the third a draft.
+    first, sent, draft = Dossier.objects.order_by("pk")[:3]
+    w.dossier = sent
+    w.draft_dossier = draft
     w.recipient = w.dossier.recipients.order_by("pk").first()
     w.dossier_document = DossierDocument.objects.filter(dossier=w.dossier).order_by("pk").first()
-    w.comment_dossier = Dossier.objects.get(reference="HS-2026-000001")
+    w.comment_dossier = first
     today = timezone.localdate()
     Dossier.objects.filter(pk=w.comment_dossier.pk).update(
         comment_opens=today - dt.timedelta(days=3), comment_closes=today + dt.timedelta(days=7)
