@@ -316,11 +316,16 @@ def _results(cy: ClusterYear) -> dict[str, Any]:
         parts.append(f"{names_text(flags)} được đề nghị tặng {flag}")
     if certificates:
         parts.append(f"{names_text(certificates)} được đề nghị tặng {certificate}")
-    proposals_text = (
-        "Qua bình xét, bỏ phiếu: " + "; ".join(parts) + "."
-        if parts
-        else "Chưa có đơn vị được đề nghị khen thưởng qua bình xét, bỏ phiếu."
-    )
+    if parts:
+        proposals_text = "Qua bình xét, bỏ phiếu: " + "; ".join(parts) + "."
+    elif any(r["proposal"] != NONE for r in results):
+        # The ranks propose (the column above); the vote that settles it is not recorded yet.
+        proposals_text = (
+            "Đề nghị trong bảng trên là theo thứ hạng; kết quả bình xét, bỏ phiếu đề nghị "
+            "khen thưởng chưa được ghi nhận."
+        )
+    else:
+        proposals_text = "Chưa có đơn vị được đề nghị khen thưởng qua bình xét, bỏ phiếu."
     return {
         "results": results,
         "results_note": results_note,
@@ -668,7 +673,7 @@ FIELDS = [
             Field("stt", "Số thứ tự", "1"),
             Field("name", "Đơn vị", "Tỉnh Sơn La"),
             Field("status", "Tình trạng", "đã chấp thuận"),
-            Field("titles", "Danh hiệu đăng ký", "CO_CP"),
+            Field("titles", "Danh hiệu đăng ký", "Cờ thi đua của Chính phủ"),
             Field("n_targets", "Số chỉ tiêu", "4"),
         ],
     ),

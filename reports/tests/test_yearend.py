@@ -582,3 +582,21 @@ def test_a_year_without_a_head_says_so_without_gaps(cluster_2016: dict[str, Any]
     assert "TM. CỤM THI ĐUA" in text
     assert "CHƯA CÓ" not in text
     assert "Ngày      tháng      năm 2018" in text
+
+
+@pytest.mark.django_db
+def test_proposals_by_rank_without_a_recorded_vote_are_told_as_such(
+    cluster_2016: dict[str, Any],
+) -> None:
+    """The ranking's column proposes by rank; with no vote recorded, the report says the vote is
+    still to be recorded rather than that nobody was proposed."""
+    Proposal.objects.filter(cluster_year=cluster_2016["cy"]).delete()
+
+    c = yearend.yearend_context(cluster_2016["cy"])
+
+    assert c["results"][0]["proposal"] == "đề nghị tặng Cờ thi đua của Chính phủ"
+    assert c["proposals_text"] == (
+        "Đề nghị trong bảng trên là theo thứ hạng; kết quả bình xét, bỏ phiếu đề nghị "
+        "khen thưởng chưa được ghi nhận."
+    )
+    assert (c["proposals_flag"], c["proposals_certificate"]) == ("—", "—")
