@@ -294,7 +294,7 @@ FIELDS = [
         example=[{"text": LAW_2022}, {"text": DECREES[1][1]}],
         children=[Field("text", "Căn cứ", LAW_2022)],
     ),
-    Field("count", "Số tập thể, cá nhân", "1 tập thể và 2 cá nhân"),
+    Field("count", "Số tập thể, cá nhân", "1 tập thể và 1 cá nhân"),
     Field("achievement", "Thành tích", "đã có thành tích xuất sắc trong thực hiện nhiệm vụ"),
     Field(
         "recipients",

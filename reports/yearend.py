@@ -448,6 +448,23 @@ def _dotted(n: int = 3) -> list[Para]:
     return [Para(DOTS, indent=False, align="left") for _ in range(n)]
 
 
+def _movements_text(launched: str, joined: str) -> str:
+    """The movements' sentence, without "đã phát động 0 phong trào"."""
+    if launched != "0" and joined != "0":
+        return (
+            f"Trong năm, các đơn vị thành viên đã phát động {launched} phong trào thi đua và "
+            f"tham gia {joined} phong trào thi đua khác."
+        )
+    if launched != "0":
+        return f"Trong năm, các đơn vị thành viên đã phát động {launched} phong trào thi đua."
+    if joined != "0":
+        return (
+            f"Trong năm, các đơn vị thành viên tham gia {joined} phong trào thi đua; chưa ghi "
+            "nhận phong trào do các đơn vị thành viên phát động."
+        )
+    return "Trong năm, chưa ghi nhận phong trào thi đua do các đơn vị thành viên phát động hoặc tham gia."
+
+
 def build(context: Mapping[str, Any]) -> Document:
     """The year-end report in the Decree 30 layout."""
     c = context
@@ -486,10 +503,7 @@ def build(context: Mapping[str, Any]) -> Document:
         ),
         Heading("II. KẾT QUẢ THỰC HIỆN", indent=False),
         Heading("1. Tổ chức các phong trào thi đua"),
-        Para(
-            f"Trong năm, các đơn vị thành viên đã phát động {c['n_movements_launched']} phong "
-            f"trào thi đua và tham gia {c['n_movements_joined']} phong trào thi đua khác."
-        ),
+        Para(_movements_text(c["n_movements_launched"], c["n_movements_joined"])),
     ]
     movements = [*c["movements_launched"], *c["movements_joined"]]
     if movements:
@@ -583,8 +597,8 @@ def build(context: Mapping[str, Any]) -> Document:
         Signatures(
             right=Sign(
                 c["signer_title"],
+                # The head unit's leader signs and writes their name; the unit is in the header.
                 note="(Ký, ghi rõ họ tên, đóng dấu)",
-                names=[c["signer_name"]] if c["signer_name"] else [],
             ),
             recipients=[
                 f"- {c['organiser']};",

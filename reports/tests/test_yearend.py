@@ -449,11 +449,13 @@ def test_the_docx_reads_as_the_years_report(cluster_2016: dict[str, Any], as_use
         "Thủ tướng Chính phủ khen thưởng; 2 tập thể và 3 cá nhân được khen thưởng cấp bộ, ngành, "
         "tỉnh; 0 tập thể và 1 cá nhân được khen thưởng cấp cơ sở.",
         "Tỉnh Lào Cai được suy tôn là Cụm trưởng năm 2017, Tỉnh Sơn La là Cụm phó.",
-        "CỤM TRƯỞNG\n(Ký, ghi rõ họ tên, đóng dấu)\n\n\n\n\nTỉnh Lào Cai",
+        "CỤM TRƯỞNG\n(Ký, ghi rõ họ tên, đóng dấu)",
         "Lào Cai chung sức xây dựng nông thôn mới",
         "1.090,25",
     ):
         assert line in text, line
+    # The head unit's leader signs and writes their own name: no unit where a name goes.
+    assert text.rstrip().endswith("CỤM TRƯỞNG\n(Ký, ghi rõ họ tên, đóng dấu)"), text[-200:]
     # III. is left for the officer: dotted lines between it and IV.
     part = text.split("III. TỒN TẠI, HẠN CHẾ")[1].split("IV. PHƯƠNG HƯỚNG")[0]
     assert part.strip().splitlines() == [yearend.DOTS] * 3
@@ -600,3 +602,31 @@ def test_proposals_by_rank_without_a_recorded_vote_are_told_as_such(
         "khen thưởng chưa được ghi nhận."
     )
     assert (c["proposals_flag"], c["proposals_certificate"]) == ("—", "—")
+
+
+@pytest.mark.parametrize(
+    ("launched", "joined", "sentence"),
+    [
+        (
+            "4",
+            "1",
+            "Trong năm, các đơn vị thành viên đã phát động 4 phong trào thi đua và tham gia 1 "
+            "phong trào thi đua khác.",
+        ),
+        ("2", "0", "Trong năm, các đơn vị thành viên đã phát động 2 phong trào thi đua."),
+        (
+            "0",
+            "3",
+            "Trong năm, các đơn vị thành viên tham gia 3 phong trào thi đua; chưa ghi nhận phong "
+            "trào do các đơn vị thành viên phát động.",
+        ),
+        (
+            "0",
+            "0",
+            "Trong năm, chưa ghi nhận phong trào thi đua do các đơn vị thành viên phát động hoặc "
+            "tham gia.",
+        ),
+    ],
+)
+def test_the_movements_sentence_never_counts_zero(launched: str, joined: str, sentence: str) -> None:
+    assert yearend._movements_text(launched, joined) == sentence
