@@ -65,6 +65,35 @@ class Pagination(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=BIGINT_MAX)
 
 
+class BoundedPagination(Pagination):
+    """limit/offset pages of a list too large to count in full (the national register): the count
+    stops `AT_MOST` past the page's end, and `count_exact` says whether it got to the end."""
+
+    AT_MOST = 500
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description="How many there are, counted at most 500 past the end of this page."
+        )
+        count_exact: bool = Field(
+            description="False when counting stopped: there are more than `count`."
+        )
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        most = min(offset + limit + self.AT_MOST, BIGINT_MAX - 1)  # a LIMIT PostgreSQL takes
+        counted = queryset.all()[: most + 1].count()
+        return {
+            "items": queryset[offset : offset + limit],
+            "count": min(counted, most),
+            "count_exact": counted <= most,
+        }
+
+
 def nul_message() -> str:
     return _("Text cannot contain the character U+0000 (NUL).")
 

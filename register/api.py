@@ -12,7 +12,15 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, StrictInt, ValidationError
 
 from core import permissions
-from core.api import SEARCH_MAX, ErrorOut, InvalidOut, Pagination, errors, nul_at, nul_message
+from core.api import (
+    SEARCH_MAX,
+    BoundedPagination,
+    ErrorOut,
+    InvalidOut,
+    errors,
+    nul_at,
+    nul_message,
+)
 from people.models import Person
 from register import catalogue, rules, selectors
 from register.models import Award, Record
@@ -250,7 +258,7 @@ class RecordFilters(Schema):
     response={200: list[RecordOut], **errors(401, 403, 422)},
     summary="Search the register",
 )
-@paginate(Pagination)
+@paginate(BoundedPagination)
 def record_list(request: HttpRequest, filters: Query[RecordFilters]) -> Any:
     permissions.require(request.user, "register.view")
     return selectors.record_search(user=request.user, filters=filters.model_dump(exclude_none=True))

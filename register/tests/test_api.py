@@ -522,6 +522,7 @@ def test_it_describes_each_record(as_user: Any, world: dict[str, Any]) -> None:
             }
         ],
         "count": 1,
+        "count_exact": True,
     }
 
 
@@ -576,6 +577,37 @@ def test_it_filters_and_pages_the_register(
     assert labels(world, response.json()["items"]) == expected
     paged = "limit" in params or "offset" in params
     assert response.json()["count"] == (len(ALL) if paged else len(expected))
+    assert response.json()["count_exact"] is True
+
+
+@pytest.mark.parametrize(
+    ("params", "count", "exact"),
+    [
+        ({"limit": 2}, 4, False),  # counted up to 2 past the page (2 + 2), and stopped
+        ({"limit": 2, "offset": 1}, 5, False),  # 1 + 2 + 2
+        ({"limit": 3}, 5, False),
+        ({"limit": 3, "offset": 2}, 7, True),  # 2 + 3 + 2 = 7: all of them, exactly
+        ({"limit": 3, "offset": 5}, 7, True),
+        ({"limit": 1, "offset": 2**63 - 2}, 7, True),  # a LIMIT the database still takes
+    ],
+)
+def test_the_count_stops_past_the_page(
+    as_user: Any,
+    world: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    params: dict[str, Any],
+    count: int,
+    exact: bool,
+) -> None:
+    """A province's register is counted in seconds; the search counts at most AT_MOST records
+    past the end of the page asked for, and says whether it got to the end."""
+    from core.api import BoundedPagination
+
+    monkeypatch.setattr(BoundedPagination, "AT_MOST", 2)
+
+    body = as_user("admin_user").get(RECORDS, params).json()
+
+    assert (body["count"], body["count_exact"]) == (count, exact)
 
 
 def test_it_filters_a_unit_with_the_units_below_it(as_user: Any, world: dict[str, Any]) -> None:
@@ -585,7 +617,7 @@ def test_it_filters_a_unit_with_the_units_below_it(as_user: Any, world: dict[str
     other = client.get(RECORDS, {"unit": world["bac_giang"].pk}).json()
 
     assert labels(world, province["items"]) == [x for x in ALL if x.startswith(("lan", "snv"))]
-    assert other == {"items": [], "count": 0}
+    assert other == {"items": [], "count": 0, "count_exact": True}
 
 
 @pytest.mark.parametrize(
