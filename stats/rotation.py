@@ -18,7 +18,10 @@ that names a pattern without passing judgement:
   the round is full and a new one starts. An award to a member who already had one while others
   are still waiting breaks the run. The longest run, the full rounds in it, whether successive
   rounds followed the same order (a cycle), and the chance that awards drawn by lot each year
-  would have gone that long without a repeat.
+  would have gone that long without a repeat. A run is pointed out when that chance is at most
+  RUN_CHANCE_MAX, whether or not it completed a round: in a cluster of seven, six different
+  awardees in six award years (chance 6/7 · 5/7 · 4/7 · 3/7 · 2/7 ≈ 4.3 %) already is. For a
+  cluster's size, `shortest_unlikely_run` says how many award years in a row that takes.
 - **Heads in turn.** How often the award went to the head unit of the year (the host of the
   year-end conference), and to the unit that became the next year's head.
 
@@ -39,7 +42,9 @@ from math import comb
 MIN_AWARD_YEARS = 4  # fewer years with an award: not enough data to speak of a pattern
 MIN_RANKED_AWARDS = 3  # fewer awards with a known rank: the scores cannot be compared
 FOLLOWS_SCORES_SHARE = 0.75  # awardee among the top-ranked in at least this share of awards
-RUN_CHANCE_MAX = 0.05  # a run without repeats this unlikely by lot is worth pointing out
+RUN_CHANCE_MAX = 0.05  # a run without repeats this unlikely by lot is worth pointing out,
+# full round or not; with unknown scores and fewer award years than the shortest such run for the
+# cluster's size, there is not enough data to tell a rotation from a draw by lot
 FOLLOWS_HEAD_SHARE = 0.75  # the award went to the head unit in at least this share of years
 MIN_HEAD_YEARS = 3
 
@@ -117,6 +122,10 @@ class Indicators:
     repeats: int
     same_order: bool | None
     chance_of_run: float | None
+    # The shortest run of single awards, one a year without a repeat, that a draw by lot would
+    # give with a chance of RUN_CHANCE_MAX or less, for the members of the latest year (None
+    # with fewer than two). Members who come and go change the chance of an actual run.
+    run_needed: int | None
     # Heads in turn
     head_years: int
     head_hits: int
@@ -152,6 +161,30 @@ def no_repeat_chance(members: int, waiting: int, awards: int) -> float:
     if awards <= waiting:
         return comb(waiting, awards) / comb(members, awards)
     return comb(members - waiting, awards - waiting) / comb(members, awards)
+
+
+def shortest_unlikely_run(members: int, threshold: float = RUN_CHANCE_MAX) -> int | None:
+    """How many award years in a row, one award a year to a member who had not had one in the
+    round, a draw by lot would give with a chance of `threshold` or less (7 members: 6, since
+    1 · 6/7 · 5/7 · 4/7 · 3/7 · 2/7 ≈ 0.043). None with fewer than two members or a threshold of
+    0 or less (no run is ever that unlikely)."""
+    if members < 2 or threshold <= 0:
+        return None
+    length = 1
+    while run_chance(members, length) > threshold:  # ends: each full round multiplies by < 1
+        length += 1
+    return length
+
+
+def run_chance(members: int, length: int) -> float:
+    """The chance that `length` single awards drawn by lot, one a year among `members`, go to a
+    member who has not had one in the round each time (rounds start again once full): the
+    product of the steps' `no_repeat_chance`, as `analyse` multiplies them along a run."""
+    chance, waiting = 1.0, members
+    for _step in range(length):
+        chance *= no_repeat_chance(members, waiting, 1)
+        waiting = waiting - 1 or members  # the round is full: the next one starts
+    return chance
 
 
 def _first(ranks: Mapping[Hashable, int]) -> frozenset[Hashable]:
@@ -317,6 +350,7 @@ def analyse(years: Sequence[YearFacts]) -> Analysis:
         repeats=repeats,
         same_order=_same_order(rounds) if longest and longest.full_rounds else None,
         chance_of_run=longest.chance if longest else None,
+        run_needed=shortest_unlikely_run(len(ordered[-1].members)) if ordered else None,
         head_years=head_years,
         head_hits=head_hits,
         head_hits_by_lot=head_by_lot if head_years else None,
@@ -329,7 +363,14 @@ def analyse(years: Sequence[YearFacts]) -> Analysis:
 
 
 def summarise(ind: Indicators, max_members: int) -> tuple[str, tuple[str, ...]]:
-    """The pattern the indicators point to, and the reasons (codes) the page words."""
+    """The pattern the indicators point to, and the reasons (codes) the page words.
+
+    A run of awards without a repeat is pointed out ("unlikely by lot") when a draw by lot would
+    give it with a chance of RUN_CHANCE_MAX or less, whether it completed a round or not. Awards
+    that follow the scores are never read as rotation, even when each year's first was a
+    different member: the run is then said to follow the scores. When every award so far went to
+    a member still waiting but there are fewer award years than the shortest run that could be
+    pointed out, the run cannot tell; with the scores unknown too, there is not enough data."""
     reasons: list[str] = []
     if max_members < 2:
         return Pattern.INSUFFICIENT, ("few_members",)
@@ -339,10 +380,13 @@ def summarise(ind: Indicators, max_members: int) -> tuple[str, tuple[str, ...]]:
     follows_scores = (
         ranks_known and ind.top_share is not None and ind.top_share >= FOLLOWS_SCORES_SHARE
     )
-    rotation_like = (
-        ind.full_rounds >= 1
-        and ind.chance_of_run is not None
-        and ind.chance_of_run <= RUN_CHANCE_MAX
+    unlikely_run = ind.chance_of_run is not None and ind.chance_of_run <= RUN_CHANCE_MAX
+    # Every award went to a member still waiting, but too few years for any run to stand out.
+    too_short_to_tell = (
+        not unlikely_run
+        and ind.repeats == 0
+        and ind.run_needed is not None
+        and ind.award_years < ind.run_needed
     )
     follows_head = (
         ind.head_years >= MIN_HEAD_YEARS and ind.head_hits >= FOLLOWS_HEAD_SHARE * ind.head_years
@@ -353,18 +397,24 @@ def summarise(ind: Indicators, max_members: int) -> tuple[str, tuple[str, ...]]:
         reasons.append("top_ranked")
     elif ranks_known:
         reasons.append("not_top_ranked")
-    if rotation_like:
-        reasons.append("full_round_unlikely_by_lot")
+    if unlikely_run:
+        reasons.append("full_round_unlikely_by_lot" if ind.full_rounds else "run_unlikely_by_lot")
         if ind.same_order:
             reasons.append("same_order")
+        if follows_scores:
+            reasons.append("run_follows_scores")
     elif ind.full_rounds >= 1:
         reasons.append("full_round_possible_by_lot")
     else:
         reasons.append("no_full_round")
+    if too_short_to_tell:
+        reasons.append("few_years_for_a_run")
     if follows_head:
         reasons.append("follows_head")
     if follows_scores:
         return Pattern.SCORES, tuple(reasons)
-    if rotation_like:
+    if unlikely_run:
         return Pattern.ROTATION, tuple(reasons)
+    if too_short_to_tell and not ranks_known:
+        return Pattern.INSUFFICIENT, tuple(reasons)
     return Pattern.UNCLEAR, tuple(reasons)

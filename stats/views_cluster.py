@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +24,12 @@ from django.utils.translation import gettext_lazy
 from clusters import selectors as clusters_selectors
 from clusters.models import Cluster, ClusterMember
 from core import permissions
-from core.excel import XlsxColumn, XlsxSheet, sheets_bytes, xlsx_response
 from register.models import Award
 from stats import cluster_selectors as sel
 from stats import rotation
 from stats.rotation import Pattern, StepStatus
+from stats.rules import COUNT, TEXT, Chart, Series
+from stats.views import _xlsx as chart_workbook  # the unit dashboard's Excel, one chart or all
 
 KIND_LABELS = {
     "flag": gettext_lazy("Emulation flag"),
@@ -111,6 +114,44 @@ def explain(analysis: rotation.Analysis) -> list[str]:
                     "p": _pct(ind.chance_of_run, 2),
                 }
             )
+        elif reason == "run_unlikely_by_lot":
+            lines.append(
+                _(
+                    "From %(a)s to %(b)s, %(run)s awards in a row went to members who had not had "
+                    "one in the round, though not every member had one yet. Drawn by lot each "
+                    "year, awards would go that long without a repeat with a chance of %(p)s: "
+                    "%(max)s or less, so the run is worth pointing out even before the round is "
+                    "complete."
+                )
+                % {
+                    "a": ind.run_from,
+                    "b": ind.run_to,
+                    "run": ind.longest_run,
+                    "p": _pct(ind.chance_of_run, 2),
+                    "max": _pct(rotation.RUN_CHANCE_MAX, 0),
+                }
+            )
+        elif reason == "run_follows_scores":
+            lines.append(
+                _(
+                    "The awards went to the top-ranked members, who happened to be different "
+                    "members each time: the run follows the scores, not a turn."
+                )
+            )
+        elif reason == "few_years_for_a_run":
+            lines.append(
+                _(
+                    "Every award so far went to a member who had not had one in the round, but "
+                    "over %(n)s award year(s) only: with this many members, a draw by lot gives "
+                    "a run without a repeat a chance of %(max)s or less only from %(needed)s "
+                    "award years in a row. The run cannot yet be told from chance."
+                )
+                % {
+                    "n": ind.award_years,
+                    "needed": ind.run_needed,
+                    "max": _pct(rotation.RUN_CHANCE_MAX, 0),
+                }
+            )
         elif reason == "no_full_round":
             lines.append(
                 _(
@@ -161,6 +202,7 @@ def indicator_rows(analyses: Sequence[rotation.Analysis]) -> list[dict[str, Any]
         (_("Repeats while others waited"), lambda i: i.repeats),
         (_("Rounds in the same order"), lambda i: yes_no(i.same_order)),
         (_("Chance of such a run by lot"), lambda i: _num(i.chance_of_run, 4)),
+        (_("Shortest run worth pointing out (award years)"), lambda i: i.run_needed),
         (_("Years with a known head"), lambda i: i.head_years),
         (_("Award to the head of the year"), lambda i: i.head_hits),
         (_("Award to the next year's head"), lambda i: i.next_head_hits),
@@ -225,40 +267,42 @@ def fairness_block(
     }
 
 
-def _evidence_sheet(title: str, rows: list[dict[str, Any]], with_source: bool) -> XlsxSheet:
+def _evidence_chart(key: str, title: str, rows: list[dict[str, Any]], with_source: bool) -> Chart:
+    """The evidence year by year as a table for Excel (one row a year)."""
+
+    def column(label: str, get: Any) -> Series:
+        return Series(label, tuple(get(r) for r in rows), TEXT)
+
     columns = [
-        XlsxColumn(_("Year"), lambda r: r["year"], 8),
-        XlsxColumn(_("Awardees"), lambda r: r["awardees"], 36),
-        XlsxColumn(_("Their rank that year"), lambda r: r["ranks"], 12),
-        XlsxColumn(_("Ranked first among those competing"), lambda r: r["first"], 30),
-        XlsxColumn(_("Head unit"), lambda r: r["head"], 30),
-        XlsxColumn(_("Next year's head"), lambda r: r["next_head"], 30),
-        XlsxColumn(_("Round"), lambda r: str(r["status_label"]), 24),
-        XlsxColumn(_("Members still waiting"), lambda r: r["waiting"], 10),
-        XlsxColumn(_("Chance by lot of no repeat"), lambda r: r["chance"], 12),
+        column(_("Awardees"), lambda r: r["awardees"]),
+        column(_("Their rank that year"), lambda r: r["ranks"]),
+        column(_("Ranked first among those competing"), lambda r: r["first"]),
+        column(_("Head unit"), lambda r: r["head"]),
+        column(_("Next year's head"), lambda r: r["next_head"]),
+        column(_("Round"), lambda r: str(r["status_label"])),
+        column(_("Members still waiting"), lambda r: r["waiting"]),
+        column(_("Chance by lot of no repeat"), lambda r: r["chance"]),
     ]
     if with_source:
-        columns.append(XlsxColumn(_("Source"), lambda r: str(r["source"]), 14))
+        columns.append(column(_("Source"), lambda r: str(r["source"])))
     else:
-        columns.append(XlsxColumn(_("Note"), lambda r: r["note"], 40))
-    return XlsxSheet(_sheet_title(title), columns, rows)
+        columns.append(column(_("Note"), lambda r: r["note"]))
+    return Chart(key, title, "bar", _("Year"), tuple(str(r["year"]) for r in rows), tuple(columns))
 
 
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_title(title: str) -> str:
-    """A title Excel accepts (a translation may bring a colon or a slash)."""
-    return SHEET_FORBIDDEN.sub("-", str(title))
-
-
-def _indicator_sheet(headers: Sequence[str], rows: list[dict[str, Any]]) -> XlsxSheet:
-    columns = [XlsxColumn(_("Indicator"), lambda r: str(r["label"]), 44)]
-    for index, header in enumerate(headers):
-        columns.append(
-            XlsxColumn(header, lambda r, i=index: r["values"][i], 16)  # type: ignore[misc]
-        )
-    return XlsxSheet(_sheet_title(_("Fairness indicators")), columns, rows)
+def _indicator_chart(key: str, headers: Sequence[str], rows: list[dict[str, Any]]) -> Chart:
+    """The indicators side by side (one column per analysis) as a table for Excel."""
+    return Chart(
+        key,
+        _("Fairness indicators"),
+        "bar",
+        _("Indicator"),
+        tuple(str(r["label"]) for r in rows),
+        tuple(
+            Series(header, tuple(r["values"][i] for r in rows), TEXT)
+            for i, header in enumerate(headers)
+        ),
+    )
 
 
 # --- the cluster dashboard ---------------------------------------------------------------------
@@ -338,128 +382,149 @@ def _charts(data: sel.Dashboard) -> dict[str, dict[str, Any]]:
     return {"ranks": ranks, "awards": awards, "heads": heads, "late": late}
 
 
-def _dashboard_xlsx(
+def _section_tables(
     data: sel.Dashboard,
     award_names: dict[str, str],
     indicators: list[dict[str, Any]],
     fairness: dict[str, dict[str, Any]],
-) -> HttpResponse:
-    def per_year(get: Any, header: str, width: int = 10) -> list[XlsxColumn]:
-        return [
-            XlsxColumn(
-                header % {"y": year},
-                lambda r, i=i: get(r.cells[i]),  # type: ignore[misc]
-                width,
-            )
-            for i, year in enumerate(data.years)
-        ]
+) -> list[Chart]:
+    """Every table of the page, keyed by its section (ranks, awards, heads, late, fairness), for
+    the unit dashboard's Excel helper: ?format=xlsx&chart=<section> gives that section's tables,
+    ?format=xlsx all of them. Ranks, totals, member counts and codes are TEXT columns: shown as
+    they are, never added up in the "In all" row that the count columns get."""
 
-    def rank(cell: Any) -> Any:
-        return cell.rank if isinstance(cell, sel.ResultCell) else None
+    def per_member(rows: list[sel.MemberRow], label: str, get: Any, fmt: str) -> Series:
+        return Series(label, tuple(get(r) for r in rows), fmt)
 
-    def total(cell: Any) -> Any:
-        return cell.total if isinstance(cell, sel.ResultCell) else None
+    def code(rows: list[sel.MemberRow]) -> Series:
+        return per_member(rows, _("Code"), lambda r: r.org.code, TEXT)
 
-    def awards(cell: Any) -> Any:
+    def in_year(i: int, get: Any) -> Any:
+        return lambda r: None if r.cells[i] is None else get(r.cells[i])
+
+    def result(attr: str) -> Any:
+        return lambda c: getattr(c, attr) if isinstance(c, sel.ResultCell) else None
+
+    def awards_text(cell: list[sel.AwardCell]) -> str | None:
         return "; ".join(_award_text(c, award_names) for c in cell) if cell else None
 
-    member = XlsxColumn(_("Member unit"), lambda r: r.org.name, 34)
-    code = XlsxColumn(_("Code"), lambda r: r.org.code, 10)
-    rank_cols = []
+    rank_columns = [code(data.ranks)]
+    award_columns = [code(data.awards)]
+    late_columns = [code(data.late)]
     for i, year in enumerate(data.years):
-        rank_cols += [
-            XlsxColumn(
-                _("%(y)s rank") % {"y": year},
-                lambda r, i=i: rank(r.cells[i]),  # type: ignore[misc]
-                8,
-            ),
-            XlsxColumn(
-                _("%(y)s total") % {"y": year},
-                lambda r, i=i: total(r.cells[i]),  # type: ignore[misc]
-                10,
+        rank_columns += [
+            per_member(data.ranks, _("%(y)s rank") % {"y": year}, in_year(i, result("rank")), TEXT),
+            per_member(
+                data.ranks, _("%(y)s total") % {"y": year}, in_year(i, result("total")), TEXT
             ),
         ]
-
-    def late_value(r: sel.MemberRow, i: int, attr: str) -> Any:
-        cell = r.cells[i]
-        return getattr(cell, attr) if cell is not None else None
-
-    late_cols = []
-    for i, year in enumerate(data.years):
-        late_cols += [
-            XlsxColumn(
-                _("%(y)s late") % {"y": year},
-                lambda r, i=i: late_value(r, i, "late"),  # type: ignore[misc]
-                8,
-            ),
-            XlsxColumn(
-                _("%(y)s days late") % {"y": year},
-                lambda r, i=i: late_value(r, i, "days_late"),  # type: ignore[misc]
-                8,
-            ),
-            XlsxColumn(
-                _("%(y)s missing") % {"y": year},
-                lambda r, i=i: late_value(r, i, "missing"),  # type: ignore[misc]
-                8,
-            ),
+        award_columns.append(per_member(data.awards, str(year), in_year(i, awards_text), TEXT))
+        late_columns += [
+            per_member(data.late, header % {"y": year}, in_year(i, attrgetter(attr)), COUNT)
+            for header, attr in (
+                (_("%(y)s late"), "late"),
+                (_("%(y)s days late"), "days_late"),
+                (_("%(y)s missing"), "missing"),
+            )
         ]
-    sheets = [
-        XlsxSheet(_("Ranks and scores"), [member, code, *rank_cols], data.ranks),
-        XlsxSheet(
+    award_columns += [
+        per_member(data.awards, _("Flags"), attrgetter("flags"), COUNT),
+        per_member(data.awards, _("Certificates of merit"), attrgetter("certificates"), COUNT),
+    ]
+    late_columns += [
+        per_member(data.late, _("Late"), attrgetter("late"), COUNT),
+        per_member(data.late, _("Days late"), attrgetter("days_late"), COUNT),
+        per_member(data.late, _("Missing"), attrgetter("missing"), COUNT),
+    ]
+    years = data.year_rows
+    return [
+        Chart(
+            "ranks",
+            _("Ranks and scores"),
+            "line",
+            _("Member unit"),
+            tuple(r.org.name for r in data.ranks),
+            tuple(rank_columns),
+        ),
+        Chart(
+            "awards",
             _("Flags and certificates"),
-            [
-                member,
-                code,
-                *per_year(awards, "%(y)s", 24),
-                XlsxColumn(_("Flags"), lambda r: r.flags, 8),
-                XlsxColumn(_("Certificates of merit"), lambda r: r.certificates, 8),
-            ],
-            data.awards,
+            "bar",
+            _("Member unit"),
+            tuple(r.org.name for r in data.awards),
+            tuple(award_columns),
         ),
-        XlsxSheet(
+        Chart(
+            "heads",
             _("Heads and deputies"),
-            [
-                XlsxColumn(_("Year"), lambda y: y.year, 8),
-                XlsxColumn(_("Head unit"), lambda y: y.head.name if y.head else "", 34),
-                XlsxColumn(_("Deputy unit"), lambda y: y.deputy.name if y.deputy else "", 34),
-                XlsxColumn(_("Members"), lambda y: y.members, 8),
-            ],
-            data.year_rows,
+            "bar",
+            _("Year"),
+            tuple(str(y.year) for y in years),
+            (
+                Series(_("Head unit"), tuple(y.head.name if y.head else "" for y in years), TEXT),
+                Series(
+                    _("Deputy unit"), tuple(y.deputy.name if y.deputy else "" for y in years), TEXT
+                ),
+                Series(_("Members"), tuple(y.members for y in years), TEXT),
+            ),
         ),
-        XlsxSheet(
+        Chart(
+            "heads",
             _("Times head or deputy"),
-            [
-                member,
-                code,
-                XlsxColumn(_("Head unit"), lambda r: r.head, 8),
-                XlsxColumn(_("Deputy unit"), lambda r: r.deputy, 8),
-            ],
-            data.heads,
+            "bar",
+            _("Member unit"),
+            tuple(r.org.name for r in data.heads),
+            (
+                code(data.heads),
+                per_member(data.heads, _("Head unit"), attrgetter("head"), COUNT),
+                per_member(data.heads, _("Deputy unit"), attrgetter("deputy"), COUNT),
+            ),
         ),
-        XlsxSheet(
+        Chart(
+            "late",
             _("Late reports"),
-            [
-                member,
-                code,
-                *late_cols,
-                XlsxColumn(_("Late"), lambda r: r.late, 8),
-                XlsxColumn(_("Days late"), lambda r: r.days_late, 8),
-                XlsxColumn(_("Missing"), lambda r: r.missing, 8),
-            ],
-            data.late,
+            "bar",
+            _("Member unit"),
+            tuple(r.org.name for r in data.late),
+            tuple(late_columns),
         ),
-        _indicator_sheet([str(KIND_LABELS[k]) for k in fairness], indicators),
+        _indicator_chart("fairness", [str(KIND_LABELS[k]) for k in fairness], indicators),
         *[
-            _evidence_sheet(
-                _("Evidence – %(kind)s") % {"kind": KIND_LABELS[kind]}, block["evidence"], True
+            _evidence_chart(
+                "fairness",
+                _("Evidence – %(kind)s") % {"kind": KIND_LABELS[kind]},
+                block["evidence"],
+                True,
             )
             for kind, block in fairness.items()
         ],
     ]
-    content = sheets_bytes(
-        sheets=[XlsxSheet(_sheet_title(s.title), s.columns, s.rows) for s in sheets]
-    )
-    return xlsx_response(f"thong-ke-cum-{data.cluster.code}.xlsx", content)
+
+
+def _dashboard_notes(data: sel.Dashboard) -> list[str]:
+    """The workbook's note: which cluster and years, as of when, what is counted."""
+    notes = [_("Statistics: %(n)s") % {"n": f"{data.cluster.name} ({data.cluster.code})"}]
+    if data.years:
+        notes.append(
+            _("%(n)s year(s) recorded, %(a)s–%(b)s.")
+            % {"n": len(data.years), "a": data.years[0], "b": data.years[-1]}
+        )
+    notes += [
+        _("Figures as of %(t)s.") % {"t": timezone.localtime().strftime("%d/%m/%Y %H:%M")},
+        _("An empty cell: nothing recorded that year, or the unit was not a member then."),
+        _(
+            "Awards counted: the decisions recorded in the commendation register (flags CO_CP, "
+            "CO_BO; certificates of merit BK_TTG, BK_BO). On a cluster’s page, a year without a "
+            "recorded decision counts the proposals of the cluster’s votes. Ranks come from the "
+            "published scoring results."
+        ),
+        _(
+            "These are indicators, not verdicts: they describe how the awards went round the "
+            "members and how they relate to the published scores. A cluster may have good "
+            "reasons for its choices."
+        ),
+    ]
+    return notes
 
 
 @login_required
@@ -479,7 +544,12 @@ def cluster_dashboard(request: HttpRequest, pk: int) -> HttpResponseBase:
     }
     indicators = indicator_rows(list(data.fairness.values()))
     if request.GET.get("format") == "xlsx":
-        return _dashboard_xlsx(data, award_names, indicators, fairness)
+        return chart_workbook(
+            request,
+            _section_tables(data, award_names, indicators, fairness),
+            _dashboard_notes(data),
+            f"thong-ke-cum-{data.cluster.code}",
+        )
     members_ids = sorted({r.org.pk for r in data.ranks})
     return render(
         request,
@@ -512,12 +582,21 @@ def cluster_dashboard(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+EXAMPLE_MEMBERS = 7  # the method's worked example: a cluster of seven
+
+
 def _thresholds() -> dict[str, Any]:
+    example_run = rotation.shortest_unlikely_run(EXAMPLE_MEMBERS)
     return {
         "min_years": rotation.MIN_AWARD_YEARS,
         "min_ranked": rotation.MIN_RANKED_AWARDS,
         "scores_share": int(rotation.FOLLOWS_SCORES_SHARE * 100),
         "run_chance": int(rotation.RUN_CHANCE_MAX * 100),
+        "example_members": EXAMPLE_MEMBERS,
+        "example_run": example_run,
+        "example_shorter_run": (example_run or 1) - 1,
+        "example_chance": _pct(rotation.run_chance(EXAMPLE_MEMBERS, example_run or 0), 1),
+        "example_shorter": _pct(rotation.run_chance(EXAMPLE_MEMBERS, (example_run or 1) - 1), 1),
     }
 
 
@@ -652,13 +731,22 @@ def rotation_page(request: HttpRequest) -> HttpResponseBase:
             analysis_block = fairness_block(analysis, names, notes=notes)
             indicators = indicator_rows([analysis])
             if request.GET.get("format") == "xlsx":
-                content = sheets_bytes(
-                    sheets=[
-                        _indicator_sheet([str(_("Value"))], indicators),
-                        _evidence_sheet(_("Evidence"), analysis_block["evidence"], False),
-                    ]
-                )
-                return xlsx_response("luan-phien.xlsx", content)
+                tables = [
+                    _indicator_chart("indicators", [str(_("Value"))], indicators),
+                    _evidence_chart("evidence", _("Evidence"), analysis_block["evidence"], False),
+                ]
+                workbook_notes = [
+                    _(
+                        "These are indicators, not verdicts: they describe how the awards went "
+                        "round the units and how they relate to the published scores."
+                    ),
+                    _(
+                        "Ranks: when the chosen units were all scored in one cluster’s published "
+                        "results that year, their order among themselves; otherwise unknown. "
+                        "Head: the head of that cluster year, when it is one of the chosen units."
+                    ),
+                ]
+                return chart_workbook(request, tables, workbook_notes, "luan-phien")
     options = list(reach.order_by("path")[:300])
     return render(
         request,

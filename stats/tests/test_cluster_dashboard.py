@@ -424,112 +424,211 @@ def test_the_page_explains_the_method_and_words_the_summary(fixed: Fixed, viewer
 # --- Excel -------------------------------------------------------------------------------------
 
 
-def test_the_excel_workbook_holds_every_table_on_its_own_sheet(
-    fixed: Fixed, viewer: Client
-) -> None:
-    response = viewer.get(fixed.url, {"format": "xlsx"})
+SHEETS = {
+    "ranks": ["Ranks and scores"],
+    "awards": ["Flags and certificates"],
+    "heads": ["Heads and deputies", "Times head or deputy"],
+    "late": ["Late reports"],
+    "fairness": ["Fairness indicators", "Emulation flag", "Certificate of merit"],
+}
 
+
+def sheet_names(titles: list[str]) -> list[str]:
+    """The sheet titles, numbered from 1 (cut at Excel's 31 characters), then the note. The
+    evidence sheets are named after their award."""
+    shown = [
+        vi("Evidence – %(kind)s", kind=vi(t))
+        if t in ("Emulation flag", "Certificate of merit")
+        else vi(t)
+        for t in titles
+    ]
+    return [f"{i}. {t}"[:31] for i, t in enumerate(shown, start=1)] + [vi("Note")]
+
+
+def rows_of(sheet: Any) -> list[list[Any]]:
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def workbook(client: Client, fixed: Fixed, section: str | None = None) -> Any:
+    params = {"format": "xlsx"} | ({"chart": section} if section else {})
+    response = client.get(fixed.url, params)
     assert response.status_code == 200
-    assert 'filename="thong-ke-cum-CTD-BTB-TEST.xlsx"' in response["Content-Disposition"]
-    book = load_workbook(BytesIO(response.content))
-    titles = [
-        "Ranks and scores",
-        "Flags and certificates",
-        "Heads and deputies",
-        "Times head or deputy",
-        "Late reports",
-        "Fairness indicators",
-    ]
-    assert book.sheetnames[:6] == [vi(t)[:31] for t in titles]
-    assert book.sheetnames[6:] == [
-        vi("Evidence – %(kind)s", kind=vi(k))[:31]
-        for k in ("Emulation flag", "Certificate of merit")
+    name = "thong-ke-cum-CTD-BTB-TEST" + (f"-{section}" if section else "")
+    assert f'filename="{name}.xlsx"' in response["Content-Disposition"]
+    return load_workbook(BytesIO(response.content))
+
+
+# Each section's table, computed by hand from the fixed cluster (see the table at the top).
+RANKS = [
+    [vi("Member unit"), vi("Code")]
+    + [vi(h, y=y) for y in range(2013, 2019) for h in ("%(y)s rank", "%(y)s total")],
+    ["Tỉnh Hà Tĩnh", "42", None, None, 1, 95, 3, 88, 1, 97, 2, 93, 3, 70],
+    ["Tỉnh Nghệ An", "40", None, None, 3, 85, 1, 96, 2, 91, 3, 80, 1, 90],
+    ["Tỉnh Quảng Bình", "44"] + [None] * 12,
+    ["Tỉnh Thanh Hóa", "38", None, None, 2, 90, 2, 92, 3, 89, 1, 94, 2, 89],
+]
+
+
+def awards_table() -> list[list[Any]]:
+    proposed_flag = vi("proposed: %(kind)s", kind=vi("Emulation flag"))
+    proposed_cert = vi("proposed: %(kind)s", kind=vi("Certificate of merit"))
+    return [
+        [
+            vi("Member unit"),
+            vi("Code"),
+            *[str(y) for y in range(2013, 2019)],
+            vi("Flags"),
+            vi("Certificates of merit"),
+        ],
+        ["Tỉnh Hà Tĩnh", "42", None, CERT, FLAG, CERT, None, proposed_flag, 2, 2],
+        ["Tỉnh Nghệ An", "40", None, FLAG, CERT, None, proposed_flag, proposed_cert, 2, 2],
+        ["Tỉnh Quảng Bình", "44", None, None, None, None, None, None, 0, 0],
+        ["Tỉnh Thanh Hóa", "38", FLAG, None, None, FLAG, proposed_cert, None, 2, 1],
+        # Six flags (one a year: T, N, H, T decided; N, H proposed) and five certificates.
+        [vi("In all"), None] + [None] * 6 + [6, 5],
     ]
 
-    ranks = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    assert ranks[0][:6] == [
-        vi("Member unit"),
-        vi("Code"),
-        vi("%(y)s rank", y=2013),
-        vi("%(y)s total", y=2013),
-        vi("%(y)s rank", y=2014),
-        vi("%(y)s total", y=2014),
-    ]
-    assert ranks[1] == ["Tỉnh Hà Tĩnh", "42", None, None, 1, 95, 3, 88, 1, 97, 2, 93, 3, 70]
-    assert ranks[3] == ["Tỉnh Quảng Bình", "44"] + [None] * 12
-    assert ranks[4] == ["Tỉnh Thanh Hóa", "38", None, None, 2, 90, 2, 92, 3, 89, 1, 94, 2, 89]
 
-    awards = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
-    assert awards[0] == [
-        vi("Member unit"),
-        vi("Code"),
-        "2013",
-        "2014",
-        "2015",
-        "2016",
-        "2017",
-        "2018",
-        vi("Flags"),
-        vi("Certificates of merit"),
+HEADS_BY_YEAR = [
+    [vi("Year"), vi("Head unit"), vi("Deputy unit"), vi("Members")],
+    ["2013", "Tỉnh Thanh Hóa", "Tỉnh Nghệ An", 4],
+    ["2014", "Tỉnh Nghệ An", "Tỉnh Hà Tĩnh", 3],
+    ["2015", "Tỉnh Hà Tĩnh", "Tỉnh Thanh Hóa", 3],
+    ["2016", "Tỉnh Thanh Hóa", "Tỉnh Nghệ An", 3],
+    ["2017", "Tỉnh Nghệ An", "Tỉnh Hà Tĩnh", 3],
+    ["2018", "Tỉnh Hà Tĩnh", "Tỉnh Nghệ An", 3],
+]
+HEAD_COUNTS = [
+    [vi("Member unit"), vi("Code"), vi("Head unit"), vi("Deputy unit")],
+    ["Tỉnh Hà Tĩnh", "42", 2, 2],
+    ["Tỉnh Nghệ An", "40", 2, 3],
+    ["Tỉnh Quảng Bình", "44", 0, 0],
+    ["Tỉnh Thanh Hóa", "38", 2, 1],
+    [vi("In all"), None, 6, 6],  # a head and a deputy each of the six years
+]
+NO_REPORT = [0, 0, 0]  # late, days late, missing
+LATE = [
+    [vi("Member unit"), vi("Code")]
+    + [
+        vi(h, y=y)
+        for y in range(2013, 2019)
+        for h in ("%(y)s late", "%(y)s days late", "%(y)s missing")
     ]
-    assert awards[2] == [
-        "Tỉnh Nghệ An",
-        "40",
-        None,
-        FLAG,
-        CERT,
-        None,
-        vi("proposed: %(kind)s", kind=vi("Emulation flag")),
-        vi("proposed: %(kind)s", kind=vi("Certificate of merit")),
-        2,
-        2,
-    ]
+    + [vi("Late"), vi("Days late"), vi("Missing")],
+    # H: 2017 six-month report missing; 2018 in 22/12 against 20/12 after its extension.
+    ["Tỉnh Hà Tĩnh", "42"] + NO_REPORT * 4 + [0, 0, 1, 1, 2, 0] + [1, 2, 1],
+    # N: 2017 six-month report 10 days late, year report within its extension; 2018 missing.
+    ["Tỉnh Nghệ An", "40"] + NO_REPORT * 4 + [1, 10, 0, 0, 0, 1] + [1, 10, 1],
+    ["Tỉnh Quảng Bình", "44"] + NO_REPORT + [None] * 15 + [0, 0, 0],
+    # T: 2017 year report 5 days late; 2018 2 days late.
+    ["Tỉnh Thanh Hóa", "38"] + NO_REPORT * 4 + [1, 5, 0, 1, 2, 0] + [2, 7, 0],
+    [vi("In all"), None] + NO_REPORT * 4 + [2, 15, 1, 2, 4, 1] + [4, 19, 2],
+]
 
-    heads = [list(r) for r in book.worksheets[2].iter_rows(values_only=True)]
-    assert heads[1] == [2013, "Tỉnh Thanh Hóa", "Tỉnh Nghệ An", 4]
-    assert heads[6] == [2018, "Tỉnh Hà Tĩnh", "Tỉnh Nghệ An", 3]
-    counts = [list(r) for r in book.worksheets[3].iter_rows(values_only=True)]
-    assert counts[1:] == [
-        ["Tỉnh Hà Tĩnh", "42", 2, 2],
-        ["Tỉnh Nghệ An", "40", 2, 3],
-        ["Tỉnh Quảng Bình", "44", 0, 0],
-        ["Tỉnh Thanh Hóa", "38", 2, 1],
-    ]
 
-    late = [list(r) for r in book.worksheets[4].iter_rows(values_only=True)]
-    assert late[0][-3:] == [vi("Late"), vi("Days late"), vi("Missing")]
-    assert late[2] == ["Tỉnh Nghệ An", "40"] + [0, 0, 0] * 4 + [1, 10, 0, 0, 0, 1] + [1, 10, 1]
-    assert late[3] == ["Tỉnh Quảng Bình", "44", 0, 0, 0] + [None] * 15 + [0, 0, 0]
-
-    indicators = {r[0]: r[1:] for r in book.worksheets[5].iter_rows(values_only=True)}
+def check_indicators(sheet: Any) -> None:
+    indicators = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True)}
     assert indicators[vi("Indicator")] == (vi("Emulation flag"), vi("Certificate of merit"))
     assert indicators[vi("Awardee among the top-ranked")] == (0, 5)
     assert indicators[vi("Rank correlation (−1 to +1)")] == (-1, 1)
     assert indicators[vi("Longest run without a repeat (award years)")] == (6, 3)
     assert indicators[vi("Years of that run")] == ("2013–2018", "2016–2018")
-    assert indicators[vi("Chance of such a run by lot")] == (0.0494, 0.2222)
+    assert indicators[vi("Chance of such a run by lot")] == (0.0494, 0.2222)  # 4/81, 2/9
     assert indicators[vi("Rounds in the same order")] == (vi("yes"), "—")
+    # Three members in 2018: six award years, (1 · 2/3 · 1/3)² = 4/81 ≤ 5 %.
+    assert indicators[vi("Shortest run worth pointing out (award years)")] == (6, 6)
 
-    evidence = [list(r) for r in book.worksheets[6].iter_rows(values_only=True)]
-    assert evidence[1][:7] == [
-        2013,
+
+def check_flag_evidence(sheet: Any) -> None:
+    evidence = rows_of(sheet)
+    assert evidence[0][0] == vi("Year")
+    assert evidence[1] == [
+        "2013",
         "Tỉnh Thanh Hóa",
         "—",
         None,
         "Tỉnh Thanh Hóa",
         "Tỉnh Nghệ An",
         vi("first in the round"),
+        4,
+        1,
+        vi("decision"),
     ]
-    assert evidence[6][0:3] == [2018, "Tỉnh Hà Tĩnh", "3"]
-    assert evidence[6][-1] == vi("proposal")
+    assert evidence[6][0:3] == ["2018", "Tỉnh Hà Tĩnh", "3"]
+    # 2018: H the last of three waiting, 1/3 by lot.
+    assert evidence[6][-4:] == [vi("completes the round"), 1, 0.33, vi("proposal")]
+
+
+def test_the_excel_workbook_holds_every_table_on_its_own_sheet(
+    fixed: Fixed, viewer: Client
+) -> None:
+    book = workbook(viewer, fixed)
+
+    assert book.sheetnames == sheet_names([t for titles in SHEETS.values() for t in titles])
+    assert rows_of(book.worksheets[0]) == RANKS
+    assert rows_of(book.worksheets[1]) == awards_table()
+    assert rows_of(book.worksheets[2]) == HEADS_BY_YEAR
+    assert rows_of(book.worksheets[3]) == HEAD_COUNTS
+    assert rows_of(book.worksheets[4]) == LATE
+    check_indicators(book.worksheets[5])
+    check_flag_evidence(book.worksheets[6])
+    notes = [r[0] for r in book.worksheets[-1].iter_rows(values_only=True)]
+    assert notes[:2] == [
+        vi("Statistics: %(n)s", n="Cụm thi đua Bắc Trung Bộ (kiểm thử) (CTD-BTB-TEST)"),
+        vi("%(n)s year(s) recorded, %(a)s–%(b)s.", n=6, a=2013, b=2018),
+    ]
+
+
+@pytest.mark.parametrize("section", list(SHEETS))
+def test_each_section_downloads_a_workbook_of_its_own_tables(
+    fixed: Fixed, viewer: Client, section: str
+) -> None:
+    book = workbook(viewer, fixed, section)
+
+    assert book.sheetnames == sheet_names(SHEETS[section])
+    tables = [rows_of(ws) for ws in book.worksheets[:-1]]
+    if section == "ranks":
+        assert tables == [RANKS]
+    elif section == "awards":
+        assert tables == [awards_table()]
+    elif section == "heads":
+        assert tables == [HEADS_BY_YEAR, HEAD_COUNTS]
+    elif section == "late":
+        assert tables == [LATE]
+    else:
+        check_indicators(book.worksheets[0])
+        check_flag_evidence(book.worksheets[1])
+        certificate = tables[2]
+        # The certificate: H 2014, N 2015, H 2016 (a repeat while T waits), T 2017, N 2018.
+        assert [r[:2] for r in certificate[1:]] == [
+            ["2013", None],
+            ["2014", "Tỉnh Hà Tĩnh"],
+            ["2015", "Tỉnh Nghệ An"],
+            ["2016", "Tỉnh Hà Tĩnh"],
+            ["2017", "Tỉnh Thanh Hóa"],
+            ["2018", "Tỉnh Nghệ An"],
+        ]
+        assert certificate[4][6] == vi("repeat while others wait")  # 2016
+
+
+def test_each_section_offers_its_excel_download(fixed: Fixed, viewer: Client) -> None:
+    html = viewer.get(fixed.url).content.decode()
+
+    assert 'href="?format=xlsx" download' in html
+    for section in SHEETS:
+        assert f'href="?format=xlsx&amp;chart={section}" download' in html
+
+
+def test_an_unknown_section_is_not_found(fixed: Fixed, viewer: Client) -> None:
+    assert viewer.get(fixed.url, {"format": "xlsx", "chart": "nothing"}).status_code == 404
 
 
 # --- queries -----------------------------------------------------------------------------------
 
 
-def count_queries(client: Client, url: str) -> int:
+def count_queries(client: Client, url: str, params: dict[str, str] | None = None) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
+        assert client.get(url, params or {}).status_code == 200
     return len(ctx.captured_queries)
 
 
@@ -537,6 +636,9 @@ def test_the_number_of_queries_does_not_grow_with_years_and_members(
     fixed: Fixed, viewer: Client, province: Any, django_assert_max_num_queries: Any
 ) -> None:
     before = count_queries(viewer, fixed.url)
+    downloads = [{"format": "xlsx", "chart": section} for section in SHEETS]
+    downloads.append({"format": "xlsx"})
+    workbooks = [count_queries(viewer, fixed.url, params) for params in downloads]
     fixed.units["B"] = province("46")
     for year in (2019, 2020, 2021):
         cy = add_year(fixed, year, "TNHB", "B", "T")
@@ -559,6 +661,9 @@ def test_the_number_of_queries_does_not_grow_with_years_and_members(
     assert after == before
     with django_assert_max_num_queries(16):
         viewer.get(fixed.url)
+    # Each workbook reads what the page reads (no more), whatever the years and members.
+    assert [count_queries(viewer, fixed.url, params) for params in downloads] == workbooks
+    assert max(workbooks) <= before
 
 
 # --- who may see it ----------------------------------------------------------------------------
@@ -577,6 +682,8 @@ def test_a_user_without_a_role_is_refused(fixed: Fixed, as_user: Any) -> None:
 
     assert client.get(fixed.url).status_code == 403
     assert client.get(fixed.url, {"format": "xlsx"}).status_code == 403
+    for section in SHEETS:
+        assert client.get(fixed.url, {"format": "xlsx", "chart": section}).status_code == 403
     assert AuditEvent.objects.count() == events
 
 
@@ -585,6 +692,10 @@ def test_a_cluster_outside_the_users_reach_is_not_found(fixed: Fixed, as_user: A
 
     assert client.get(fixed.url).status_code == 404
     assert client.get(fixed.url, {"format": "xlsx"}).status_code == 404
+    for section in SHEETS:
+        response = client.get(fixed.url, {"format": "xlsx", "chart": section})
+        assert response.status_code == 404
+        assert "spreadsheetml" not in response.get("Content-Type", "")
     assert client.get(reverse("stats:cluster", args=[999_999])).status_code == 404
 
 

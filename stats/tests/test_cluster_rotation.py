@@ -73,10 +73,26 @@ def test_the_flags_of_three_units_are_analysed_from_the_register(
     assert [u.code for u in page.context["chosen"]] == ["42", "40", "38"]  # by name
     assert page.context["facts"].years == [2013, 2014, 2015, 2016]
     assert block["pattern"] == rotation.Pattern.UNCLEAR
+    # T, N, H, T: no repeat yet, but four award years among three members are fewer than the
+    # six a run needs to stand out (two full rounds: (1 · 2/3 · 1/3)² = 4/81 ≈ 4.9 %).
     assert block["analysis"].reasons == (
         "not_top_ranked",
         "full_round_possible_by_lot",
+        "few_years_for_a_run",
         "follows_head",
+    )
+    assert ind.run_needed == 6
+    assert (
+        vi(
+            "Every award so far went to a member who had not had one in the round, but over %(n)s "
+            "award year(s) only: with this many members, a draw by lot gives a run without a repeat "
+            "a chance of %(max)s or less only from %(needed)s award years in a row. The run cannot "
+            "yet be told from chance.",
+            n=4,
+            max="5 %",
+            needed=6,
+        )
+        in block["explanation"]
     )
     assert (ind.award_years, ind.ranked_awards, ind.top_hits) == (4, 3, 0)
     assert (ind.mean_rank, ind.mean_rank_by_lot, ind.rank_correlation) == (3.0, 2.0, -1.0)
@@ -118,6 +134,77 @@ def test_one_code_and_a_span_of_years_narrow_the_analysis(fixed: Fixed, viewer: 
             min=4,
         )
     ]
+
+
+def test_six_different_flags_among_seven_units_read_as_rotation_before_a_full_round(
+    fixed: Fixed, viewer: Client, province: Any
+) -> None:
+    """Seven units, a flag a year 2019–2024 to six different ones (Thanh Hóa never): by lot
+    1 · 6/7 · 5/7 · 4/7 · 3/7 · 2/7 = 720/16807 ≈ 4,28 %, no published ranking those years."""
+    from clusters.services import cluster_create, cluster_year_open
+    from orgs.models import Org
+
+    others = [province("45"), province("46"), province("48")]
+    neighbours = cluster_create(
+        actor=None,
+        kind="cum",
+        organiser=Org.objects.get(code="TW-HDTDKT"),
+        code="CTD-BTB-2",
+        name="Cụm láng giềng",
+    )
+    cluster_year_open(actor=None, cluster=neighbours, year=2012, members=others)  # in reach
+    for year, unit in zip(range(2019, 2025), [*others, fixed.Q, fixed.N, fixed.H], strict=True):
+        award(unit, "CO_CP", year)
+
+    page = get(
+        viewer,
+        [*ids(fixed.T, fixed.N, fixed.H, fixed.Q, *others), ("code", "flag"), ("from", 2019)],
+    )
+
+    block = page.context["result"]
+    ind = block["analysis"].indicators
+    assert page.context["facts"].years == [2019, 2020, 2021, 2022, 2023, 2024]
+    assert block["pattern"] == rotation.Pattern.ROTATION
+    assert block["analysis"].reasons == ("ranks_unknown", "run_unlikely_by_lot")
+    assert (ind.longest_run, ind.full_rounds, ind.run_needed) == (6, 0, 6)
+    assert ind.chance_of_run == pytest.approx(720 / 16807)
+    assert block["explanation"][1] == vi(
+        "From %(a)s to %(b)s, %(run)s awards in a row went to members who had not had one in "
+        "the round, though not every member had one yet. Drawn by lot each year, awards would "
+        "go that long without a repeat with a chance of %(p)s: %(max)s or less, so the run is "
+        "worth pointing out even before the round is complete.",
+        a=2019,
+        b=2024,
+        run=6,
+        p="4,28 %",
+        max="5 %",
+    )
+    assert [r["waiting"] for r in block["evidence"]] == [7, 6, 5, 4, 3, 2]
+    html = page.content.decode()
+    assert 'data-pattern="rotation"' in html
+    # The method states the threshold with the worked example of seven members.
+    assert (
+        vi(
+            "We read the awards in year order as rounds. A round is full when every member has "
+            "received the award once; then a new round starts. When a member receives it a second "
+            "time while others are still waiting, the run ends. A long run of awards to members "
+            "still waiting, all the more with full rounds that follow the same order, is what "
+            "rotation looks like. We give the chance that awards drawn by lot each year would have "
+            "gone that long without a repeat: the smaller it is, the less likely the run is a "
+            "coincidence. A run is worth pointing out when that chance is %(p)s %% or less, even "
+            "before every member has had the award: with %(m)s members, %(l)s award years in a row "
+            "to different members have a chance of %(c)s by lot (%(s)s years: %(c2)s). Over many "
+            "years a run this unlikely may still happen once by chance: it says where to look, not "
+            "what happened. Years without an award are skipped.",
+            p=5,
+            m=7,
+            l=6,
+            c="4,3 %",
+            s=5,
+            c2="15,0 %",
+        )
+        in html
+    )
 
 
 def test_units_scored_in_two_clusters_are_not_ranked_against_each_other(
@@ -241,17 +328,24 @@ def test_the_excel_workbook_holds_the_indicators_and_the_evidence(
 
     book = load_workbook(BytesIO(response.content))
     assert response.status_code == 200
-    assert book.sheetnames == [vi("Fairness indicators"), vi("Evidence")]
+    assert 'filename="luan-phien.xlsx"' in response["Content-Disposition"]
+    assert book.sheetnames == [
+        f"1. {vi('Fairness indicators')}",
+        f"2. {vi('Evidence')}",
+        vi("Note"),
+    ]
     indicators = {r[0]: r[1] for r in book.worksheets[0].iter_rows(values_only=True)}
+    assert indicators[vi("Indicator")] == vi("Value")
     assert indicators[vi("Years with an award")] == 4
     assert indicators[vi("Mean rank of the awardees")] == 3
     assert indicators[vi("Chance of such a run by lot")] == 0.2222
+    assert indicators[vi("Shortest run worth pointing out (award years)")] == 6
     evidence = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
     assert [r[:3] for r in evidence[1:]] == [
-        [2013, "Tỉnh Thanh Hóa", "—"],
-        [2014, "Tỉnh Nghệ An", "3"],
-        [2015, "Tỉnh Hà Tĩnh", "3"],
-        [2016, "Tỉnh Thanh Hóa", "3"],
+        ["2013", "Tỉnh Thanh Hóa", "—"],
+        ["2014", "Tỉnh Nghệ An", "3"],
+        ["2015", "Tỉnh Hà Tĩnh", "3"],
+        ["2016", "Tỉnh Thanh Hóa", "3"],
     ]
 
 

@@ -17,6 +17,8 @@ from stats.rotation import (
     analyse,
     no_repeat_chance,
     relative_ranks,
+    run_chance,
+    shortest_unlikely_run,
 )
 
 ABCD = frozenset("ABCD")
@@ -259,6 +261,147 @@ def test_the_certificate_leaves_the_flag_holder_out_of_the_ranking() -> None:
     assert analysis.indicators.mean_rank_by_lot == 2.0  # ranks 1, 2, 3 among the three left
     assert analysis.steps[0].awardee_ranks == {"B": 2}  # the published rank stays in evidence
     assert analysis.steps[0].first == frozenset("B")
+
+
+# --- runs before the round is complete (seven members) ---------------------------------------
+
+SEVEN = frozenset("ABCDEFG")
+
+
+def first_is(winner: str, members: frozenset[Hashable] = SEVEN) -> dict[Hashable, int]:
+    """The winner ranked first, the others after it in alphabetical order."""
+    return ranking(winner + "".join(sorted(str(m) for m in members - {winner})))
+
+
+def last_is(loser: str, members: frozenset[Hashable] = SEVEN) -> dict[Hashable, int]:
+    """G ranked first, then the others alphabetically, and `loser` last of the seven."""
+    rest = "".join(sorted(str(m) for m in members - {loser, "G"}))
+    return ranking("G" + rest + loser)
+
+
+# By lot, one award a year among seven: the 2nd goes to another member with chance 6/7, the 3rd
+# 5/7, the 4th 4/7, the 5th 3/7, the 6th 2/7.
+SIX_OF_SEVEN = Fraction(6 * 5 * 4 * 3 * 2, 7**5)  # 720/16807 ≈ 0.0428
+FIVE_OF_SEVEN = Fraction(6 * 5 * 4 * 3, 7**4)  # 360/2401 ≈ 0.1499
+
+
+def test_six_different_awardees_of_seven_against_the_ranks_read_as_rotation() -> None:
+    """No full round (G never had it), but six different awardees in six years, each ranked
+    last of the seven: a draw by lot gives that with a chance of about 4.3 % only."""
+    analysis = analyse(years("ABCDEF", [last_is(a) for a in "ABCDEF"], members=SEVEN))
+
+    ind = analysis.indicators
+    assert analysis.pattern == Pattern.ROTATION
+    assert analysis.reasons == ("not_top_ranked", "run_unlikely_by_lot")
+    assert (ind.longest_run, ind.run_from, ind.run_to) == (6, 2010, 2015)
+    assert (ind.full_rounds, ind.repeats, ind.same_order) == (0, 0, None)
+    assert ind.chance_of_run == pytest.approx(float(SIX_OF_SEVEN))
+    assert ind.chance_of_run == pytest.approx(0.04284, abs=1e-5)
+    assert ind.run_needed == 6
+    assert (ind.top_hits, ind.mean_rank, ind.mean_rank_by_lot) == (0, 7.0, 4.0)
+    assert ind.rank_correlation == -1.0
+    assert [s.waiting for s in analysis.steps] == [7, 6, 5, 4, 3, 2]
+
+
+def test_six_different_awardees_of_seven_without_scores_read_as_rotation() -> None:
+    analysis = analyse(years("ABCDEF", members=SEVEN))
+
+    assert analysis.pattern == Pattern.ROTATION
+    assert analysis.reasons == ("ranks_unknown", "run_unlikely_by_lot")
+    assert analysis.indicators.chance_of_run == pytest.approx(float(SIX_OF_SEVEN))
+
+
+def test_different_awardees_who_each_ranked_first_follow_the_scores() -> None:
+    """The same six different awardees, but each was the first of the year's ranking: the run
+    is as unlikely by lot, and it is said to follow the scores."""
+    analysis = analyse(years("ABCDEF", [first_is(a) for a in "ABCDEF"], members=SEVEN))
+
+    assert analysis.pattern == Pattern.SCORES
+    assert analysis.reasons == ("top_ranked", "run_unlikely_by_lot", "run_follows_scores")
+    assert analysis.indicators.chance_of_run == pytest.approx(float(SIX_OF_SEVEN))
+    assert analysis.indicators.top_share == 1.0
+
+
+def test_the_same_member_first_several_years_and_awarded_follows_the_scores() -> None:
+    winners = "AABAACA"
+
+    analysis = analyse(years(winners, [first_is(a) for a in winners], members=SEVEN))
+
+    ind = analysis.indicators
+    assert analysis.pattern == Pattern.SCORES
+    assert analysis.reasons == ("top_ranked", "no_full_round")
+    # Runs: A | A B | A | A C | A: the longest are two awards long, 6/7 by lot.
+    assert (ind.longest_run, ind.repeats) == (2, 4)
+    assert ind.chance_of_run == pytest.approx(6 / 7)
+
+
+def test_five_different_awardees_of_seven_are_not_enough_to_tell() -> None:
+    """Five years, five different awardees: by lot 6/7 · 5/7 · 4/7 · 3/7 ≈ 15 %; six years
+    would be needed for a run to stand out among seven."""
+    unranked = analyse(years("ABCDE", members=SEVEN))
+    ranked = analyse(years("ABCDE", [last_is(a) for a in "ABCDE"], members=SEVEN))
+
+    assert unranked.pattern == Pattern.INSUFFICIENT
+    assert unranked.reasons == ("ranks_unknown", "no_full_round", "few_years_for_a_run")
+    assert unranked.indicators.chance_of_run == pytest.approx(float(FIVE_OF_SEVEN))
+    assert unranked.indicators.run_needed == 6
+    # With the scores known, they can still be compared: not the top-ranked, but no rotation.
+    assert ranked.pattern == Pattern.UNCLEAR
+    assert ranked.reasons == ("not_top_ranked", "no_full_round", "few_years_for_a_run")
+
+
+def test_short_runs_of_seven_are_not_rotation() -> None:
+    three_years = analyse(years("ABC", members=SEVEN))
+    three_again = analyse(years("ABCABCAB", members=SEVEN))
+
+    assert (three_years.pattern, three_years.reasons) == (
+        Pattern.INSUFFICIENT,
+        ("few_award_years",),
+    )
+    ind = three_again.indicators
+    assert three_again.pattern == Pattern.UNCLEAR
+    assert three_again.reasons == ("ranks_unknown", "no_full_round")
+    # Runs ABC | ABC | AB: the longest three awards long, 6/7 · 5/7 by lot.
+    assert (ind.longest_run, ind.repeats) == (3, 2)
+    assert ind.chance_of_run == pytest.approx(30 / 49)
+
+
+def test_the_shortest_run_worth_pointing_out_for_a_clusters_size() -> None:
+    # 7: 1 · 6/7 · 5/7 · 4/7 · 3/7 · 2/7 ≈ 0.043 (five years: ≈ 0.150).
+    assert shortest_unlikely_run(7) == 6
+    assert run_chance(7, 6) == pytest.approx(720 / 16807)
+    assert run_chance(7, 5) == pytest.approx(360 / 2401)
+    # 4: a full round (6/64) then 1 · 3/4 · 2/4: 9/256 ≈ 0.035 at seven; 18/256 ≈ 0.070 at six.
+    assert shortest_unlikely_run(4) == 7
+    assert run_chance(4, 7) == pytest.approx(9 / 256)
+    assert run_chance(4, 6) == pytest.approx(18 / 256)
+    # 3: two full rounds, (2/9)² = 4/81 ≈ 0.049.
+    assert shortest_unlikely_run(3) == 6
+    # 2: five full rounds (1/2 each): 1/32; four give 1/16 = 0.0625.
+    assert shortest_unlikely_run(2) == 10
+    assert shortest_unlikely_run(1) is None
+    assert shortest_unlikely_run(7, threshold=0) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=2, max_value=7), st.data())
+def test_awards_going_round_without_scores_stand_out_from_the_shortest_unlikely_run(
+    size: int, data: st.DataObject
+) -> None:
+    members = sorted(POOL[:size])
+    order = "".join(data.draw(st.permutations(members)))
+    needed = shortest_unlikely_run(size)
+    assert needed is not None
+    count = data.draw(st.integers(min_value=1, max_value=needed + 4))
+    turn = (order * (count // size + 1))[:count]
+
+    analysis = analyse(years(turn, members=frozenset(members)))
+
+    assert analysis.indicators.repeats == 0
+    if count >= needed:
+        assert analysis.pattern == Pattern.ROTATION
+    else:
+        assert analysis.pattern == Pattern.INSUFFICIENT
 
 
 def test_one_entry_a_year() -> None:
