@@ -156,7 +156,9 @@ def _sheet(index: int, chart: Chart) -> XlsxSheet:
     return XlsxSheet(_sheet_title(index, chart.title), columns, rows)
 
 
-def _xlsx(request: HttpRequest, charts: list[Chart], notes: list[str], name: str) -> HttpResponse:
+def chart_workbook(
+    request: HttpRequest, charts: list[Chart], notes: list[str], name: str
+) -> HttpResponse:
     key = request.GET.get("chart", "")
     if key:
         charts = [c for c in charts if c.key == key]
@@ -212,7 +214,7 @@ def unit_view(request: HttpRequest) -> HttpResponse:
                 ),
             ],
         )
-        return _xlsx(request, board.charts, notes, "thong-ke-khen-thuong")
+        return chart_workbook(request, board.charts, notes, "thong-ke-khen-thuong")
     context = _context(req, request)
     context.update(
         board=board,
@@ -261,7 +263,7 @@ def fairness_view(request: HttpRequest) -> HttpResponse:
             percent=True,
         )
         notes = _notes(req, [str(line) for line in method_lines()])
-        return _xlsx(request, [*result.charts, every], notes, "chi-so-tap-trung")
+        return chart_workbook(request, [*result.charts, every], notes, "chi-so-tap-trung")
     context = _context(req, request)
     context.update(
         fairness=result,

@@ -29,7 +29,7 @@ from stats import cluster_selectors as sel
 from stats import rotation
 from stats.rotation import Pattern, StepStatus
 from stats.rules import COUNT, TEXT, Chart, Series
-from stats.views import _xlsx as chart_workbook  # the unit dashboard's Excel, one chart or all
+from stats.views import chart_workbook  # the unit dashboard's Excel, one chart or all
 
 KIND_LABELS = {
     "flag": gettext_lazy("Emulation flag"),
