@@ -27,11 +27,13 @@ from core.text import fold
 from documents.blocks import Block, Document, Image, PageBreak, Para, Sign, Signatures
 from documents.registry import Field, Kind, register
 from documents.render import pdf_from_html
+from documents.templating import Picture
 from dossiers.documents import authority, place
 from register.models import Award, Decision, Record
 
 KIND = "certificate"
 SALUTATIONS = {"M": "Ông", "F": "Bà"}
+QR_CM = 2.5  # the QR code's width on a DOCX page (the PDF's layout sets its own)
 
 
 def public_url(path: str, request: HttpRequest | None) -> str:
@@ -57,11 +59,13 @@ def qr_png(url: str) -> bytes:
 
 
 def recipient_lines(record: Record) -> tuple[str, str, str]:
-    """(salutation, name, the unit line) of a record's recipient."""
+    """(salutation, name, the unit line) of a record's recipient. A person's unit is the one
+    they worked in when the decision was made, never where they work now; "" when the record
+    does not say (the paper and the verify page then leave the unit out)."""
     if record.person is not None:
         person = record.person
-        unit = record.unit or person.unit
-        return SALUTATIONS.get(person.gender, ""), person.full_name, unit.name
+        unit = record.unit.name if record.unit is not None else ""
+        return SALUTATIONS.get(person.gender, ""), person.full_name, unit
     org = record.org
     assert org is not None  # a record has a person or a collective (a database constraint)
     parent = org.parent
@@ -69,6 +73,14 @@ def recipient_lines(record: Record) -> tuple[str, str, str]:
     if parent is not None and fold(parent.name) not in fold(org.name):
         above = parent.name
     return "", org.name, above
+
+
+def unit_line(unit: str, *, collective: bool) -> str:
+    """The line under the recipient's name: "Đơn vị: …" for a person, "Trực thuộc: …" for a
+    collective; none when the unit is not known."""
+    if not unit:
+        return ""
+    return f"{'Trực thuộc' if collective else 'Đơn vị'}: {unit}"
 
 
 def certificate_context(
@@ -92,12 +104,13 @@ def certificate_context(
             {
                 "code": rules.display(code),
                 "verify_url": url,
-                "qr_png": qr_png(url),
+                "qr_png": Picture(qr_png(url), width_cm=QR_CM),
                 "paper": paper,
                 "give": "TẶNG" if rules.is_certificate(paper) else "",
                 "salutation": salutation,
                 "name": name,
                 "unit": unit,
+                "unit_line": unit_line(unit, collective=record.person_id is None),
                 "collective": record.person_id is None,
                 "award": award_name,
                 "year": str(record.year),
@@ -138,23 +151,17 @@ def _qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_data_uri(scale=1, border=0))
 
 
-def _unit_line(certificate: Mapping[str, Any]) -> str:
-    if not certificate.get("unit"):
-        return ""
-    label = "Trực thuộc" if certificate.get("collective") else "Đơn vị"
-    return f"{label}: {certificate['unit']}"
-
-
 def pdf(context: Mapping[str, Any]) -> bytes:
     """The certificates as one PDF, a page per recipient (WeasyPrint; the page reads nothing
     but the pictures inside it)."""
     pages = []
     authority_text = str(context.get("authority", ""))
     for c in context.get("certificates") or []:
+        unit = str(c.get("unit_line") or "")
         name_size, unit_size, line_size = rules.fit_sizes(
             authority=authority_text,
             name=f"{c.get('salutation', '')} {c.get('name', '')}".strip(),
-            unit=_unit_line(c),
+            unit=unit,
             line=str(c.get("achievement", "")),
         )
         pages.append(
@@ -162,7 +169,7 @@ def pdf(context: Mapping[str, Any]) -> bytes:
                 **c,
                 "qr_svg": _qr_svg(str(c.get("verify_url") or c.get("code") or "-")),
                 "name_size": name_size,
-                "unit_line": _unit_line(c),
+                "unit_line": unit,
                 "unit_size": unit_size,
                 "line_size": line_size,
             }
@@ -189,7 +196,7 @@ def build(context: Mapping[str, Any]) -> Document:
         if i:
             blocks.append(PageBreak())
         name = f"{c.get('salutation', '')} {c.get('name', '')}".strip()
-        unit = _unit_line(c) if c.get("unit") else ""
+        unit = str(c.get("unit_line") or "")
         signer_title = str(context.get("signer_title", ""))
         if context.get("signer_on_behalf"):
             signer_title = f"{context['signer_on_behalf']}\n{signer_title}"
@@ -215,7 +222,7 @@ def build(context: Mapping[str, Any]) -> Document:
         ]
         png = c.get("qr_png")
         if isinstance(png, bytes) and png:
-            blocks.append(Image(png=png, width_cm=2.5, align="left"))
+            blocks.append(Image(png=png, width_cm=QR_CM, align="left"))
         blocks += [
             Para(
                 f"Quyết định số {context.get('decision_number', '')} ngày "
@@ -229,6 +236,7 @@ def build(context: Mapping[str, Any]) -> Document:
     return Document(kind=KIND, filename=filename(context), blocks=blocks, landscape=True)
 
 
+EXAMPLE_URL = "https://thidua.example.gov.vn/verify/TD-7K3M-9QXA-2F8B/"
 FIELDS = [
     Field("decision_number", "Số, ký hiệu quyết định", "1520/QĐ-UBND"),
     Field("decision_date", "Ngày quyết định", "20/12/2024"),
@@ -244,16 +252,22 @@ FIELDS = [
         "Bằng khen, giấy khen (mỗi người một trang)",
         children=[
             Field("code", "Mã xác thực", "TD-7K3M-9QXA-2F8B"),
+            Field("verify_url", "Địa chỉ tra cứu", EXAMPLE_URL),
             Field(
-                "verify_url",
-                "Địa chỉ tra cứu",
-                "https://thidua.example.gov.vn/verify/TD-7K3M-9QXA-2F8B/",
+                "qr_png",
+                "Mã QR của địa chỉ tra cứu (hình ảnh)",
+                Picture(qr_png(EXAMPLE_URL), width_cm=QR_CM),
             ),
             Field("paper", "Loại giấy", "BẰNG KHEN"),
             Field("give", "Chữ “TẶNG”", "TẶNG"),
             Field("salutation", "Ông/Bà", "Bà"),
             Field("name", "Người, tập thể được tặng", "Nguyễn Thị Lan"),
-            Field("unit", "Đơn vị", "Sở Nội vụ tỉnh Thái Nguyên"),
+            Field("unit", "Đơn vị (khi được khen)", "Sở Nội vụ tỉnh Thái Nguyên"),
+            Field(
+                "unit_line",
+                "Dòng đơn vị (“Đơn vị: …”, “Trực thuộc: …”; trống khi không rõ đơn vị)",
+                "Đơn vị: Sở Nội vụ tỉnh Thái Nguyên",
+            ),
             Field("award", "Danh hiệu, hình thức", "Bằng khen cấp bộ, ban, ngành, tỉnh"),
             Field("year", "Năm thành tích", "2024"),
             Field(

@@ -1,30 +1,37 @@
-"""Reads: the records a user may print certificates for, and a certificate by its code."""
+"""Reads: the decisions a user may print certificates for, their records, and a certificate by
+its code."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from certificates.models import Certificate
 from core import permissions
-from register import selectors as register_selectors
 from register.models import Decision, Record
 
 
 def decision_get(*, user: Any, pk: int) -> Decision | None:
-    """A decision the user may see (its issuer's people, or those who see one of its recipients)."""
-    return register_selectors.visible_decisions(user).filter(pk=pk).first()
-
-
-def records_in_reach(*, user: Any, decision: Decision) -> QuerySet[Record]:
-    """The decision's records whose recipient is within the user's reach for printing
-    (a person's current unit, or the collective), revoked ones included, in the decision's order."""
-    qs = Record.objects.filter(decision=decision)
+    """A decision whose certificates the user may print: one issued by a unit the user acts for
+    in printing (its commendation officers, or those of a unit above it), any for an
+    administrator; None otherwise. The papers are signed in the issuer's name, so it is the
+    issuer's side that prints them, wherever the recipients work now."""
+    decisions = Decision.objects.select_related("issuer")
     if not permissions.sees_everything(user, "certificate.print"):
         orgs = permissions.visible_orgs(user, "certificate.print")
-        qs = qs.filter(Q(person__unit__in=orgs) | Q(org__in=orgs))
-    return qs.select_related("person__unit", "org__parent", "unit", "certificate").order_by("pk")
+        decisions = decisions.filter(issuer__in=orgs)
+    return decisions.filter(pk=pk).first()
+
+
+def decision_records(*, decision: Decision) -> QuerySet[Record]:
+    """All the decision's records, revoked ones included, in the decision's order, with what a
+    certificate prints of them."""
+    return (
+        Record.objects.filter(decision=decision)
+        .select_related("person", "org__parent", "unit", "certificate")
+        .order_by("pk")
+    )
 
 
 def certificate_by_code(code: str) -> Certificate | None:
@@ -32,7 +39,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     return (
         Certificate.objects.select_related(
             "record__decision__issuer",
-            "record__person__unit",
+            "record__person",
             "record__org__parent",
             "record__unit",
             "record__revocation",

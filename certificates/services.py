@@ -38,14 +38,15 @@ def _unused_codes(count: int) -> list[str]:
 
 @transaction.atomic
 def certificates_issue(*, actor: Any, decision: Decision) -> list[Certificate]:
-    """Give a verification code to each record in force of the decision, within the actor's reach
-    for printing, that has none yet; codes already issued stay as they are. Returns the new ones."""
-    permissions.require(actor, "certificate.print")
+    """Give a verification code to each record in force of the decision that has none yet (the
+    actor acts for the decision's issuer); codes already issued stay as they are. Returns the new
+    ones."""
+    permissions.require(actor, "certificate.print", decision)
     # Two officers printing the same decision at once must not both issue codes for a record:
     # they queue on the decision's row.
     Decision.objects.select_for_update().filter(pk=decision.pk).first()
     records = list(
-        selectors.records_in_reach(user=actor, decision=decision).filter(
+        selectors.decision_records(decision=decision).filter(
             revoked=False, certificate__isnull=True
         )
     )
@@ -85,7 +86,7 @@ def certificates_printed(
 ) -> int:
     """Count one more print of each certificate handed out in a file (PDF or DOCX) of a decision;
     the audit trail notes who printed how many, and in which format."""
-    permissions.require(actor, "certificate.print")
+    permissions.require(actor, "certificate.print", decision)
     pks = [c.pk for c in certificates]
     if not pks:
         return 0

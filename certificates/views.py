@@ -1,5 +1,9 @@
 """The officers' pages: a decision's recipients with their verification codes, and the printing
-of their certificates (one PDF or DOCX, a page per recipient in force)."""
+of their certificates (one PDF or DOCX, a page per recipient in force), for those who act for the
+decision's issuer.
+
+Printing issues codes and counts prints, so it is a POST from the decision's page (a link or a
+picture elsewhere cannot set it off); a GET of a print address goes back to that page."""
 
 from __future__ import annotations
 
@@ -13,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from certificates import documents, rules, selectors, services
 from core import permissions
-from register.models import Award, Decision, Record
-
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from documents.service import render_kind
+from register.models import Award, Decision
 
 
 def _decision(request: HttpRequest, pk: int) -> Decision:
+    """The decision, if the user may print its certificates: 403 without the right anywhere,
+    404 when the decision is not one of those the user acts for."""
     permissions.require(request.user, "certificate.print")
     decision = selectors.decision_get(user=request.user, pk=pk)
     if decision is None:
@@ -30,7 +34,7 @@ def _decision(request: HttpRequest, pk: int) -> Decision:
 @login_required
 def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    records = list(selectors.records_in_reach(user=request.user, decision=decision))
+    records = list(selectors.decision_records(decision=decision))
     awards = {
         code: (name, kind)
         for code, name, kind in Award.objects.filter(
@@ -61,16 +65,17 @@ def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "rows": rows,
             "in_force": in_force,
-            "hidden": Record.objects.filter(decision=decision).count() - len(records),
         },
     )
 
 
 def _print(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     decision = _decision(request, pk)
+    if request.method != "POST":
+        return redirect("certificates:decision", pk=decision.pk)
     services.certificates_issue(actor=request.user, decision=decision)
     records = list(
-        selectors.records_in_reach(user=request.user, decision=decision).filter(
+        selectors.decision_records(decision=decision).filter(
             revoked=False, certificate__isnull=False
         )
     )
@@ -80,17 +85,10 @@ def _print(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
         return redirect("certificates:decision", pk=decision.pk)
     context = documents.certificate_context(decision, records, request)
-    name = documents.filename(context)
-    if fmt == "pdf":
-        content, content_type, disposition = documents.pdf(context), PDF, "inline"
-        name = f"{name}.pdf"
-    else:
-        from documents.service import render_kind
-
-        content, content_type, name = render_kind(
-            documents.KIND, context, fmt="docx", org=decision.issuer
-        )
-        disposition = "attachment"
+    # The issuer's template (or the nearest one above it) when it has one, else the built-in
+    # layout: the same for the PDF and the DOCX.
+    content, content_type, name = render_kind(documents.KIND, context, fmt=fmt, org=decision.issuer)
+    disposition = "inline" if fmt == "pdf" else "attachment"
     services.certificates_printed(
         actor=request.user,
         decision=decision,

@@ -3,6 +3,9 @@ is accepted, and the starting template an officer downloads to edit.
 
 Templates come from users, so Jinja runs sandboxed (no attribute of Python's internals, ranges
 bounded), values are escaped for XML, and the package is opened only within size limits.
+
+A picture in a context (PNG or JPEG bytes, a `Picture` when it says its width: a certificate's QR
+code) prints as that picture where a template writes its tag.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from docx import Document as open_docx
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from docx.table import _Row
 from docx.text.paragraph import Paragraph
 
 from core.errors import DomainError
 from documents import rules
-from documents.blocks import Document, Grid, Labelled, Para, Title
+from documents.blocks import JPEG, PNG, Document, Grid, Labelled, Para, Title
 from documents.registry import LOOP, Kind
 
 MAX_PARTS = 2000  # files inside the DOCX package
@@ -32,6 +37,61 @@ SECOND = "\u27e6{}#2\u27e7"  # ⟦members#2⟧: where its second row was put
 
 
 MAX_REPEAT = 10_000  # the longest text or list a template may make by multiplying
+PICTURE_CM = 3.0  # the width of a picture given as bare bytes
+
+
+class Picture(bytes):
+    """A picture of a document's context: PNG or JPEG bytes, and the width in cm a template
+    prints it at. Shown to the officer who writes a template as what it is, not as bytes."""
+
+    width_cm: float
+
+    def __new__(cls, data: bytes, width_cm: float = PICTURE_CM) -> Picture:
+        picture = super().__new__(cls, data)
+        picture.width_cm = width_cm
+        return picture
+
+    def __str__(self) -> str:
+        return f"(hình ảnh, rộng {self.width_cm:g} cm)".replace(".", ",")
+
+    def __repr__(self) -> str:
+        return f"Picture({len(self)} bytes, {self.width_cm:g} cm)"
+
+
+def is_picture(value: Any) -> bool:
+    """Whether a context's value is a picture (PNG or JPEG bytes)."""
+    return isinstance(value, bytes) and value.startswith((PNG, JPEG))
+
+
+class _Shown:
+    """What a template gets of a picture: its tag prints the picture (docxtpl's InlineImage
+    writes it into the part being filled); nothing else of it can be read or called, since the
+    image holds the whole template (a sandboxed template reads no name starting with "_")."""
+
+    __slots__ = ("_image",)
+
+    def __init__(self, image: Any) -> None:
+        self._image = image
+
+    def __html__(self) -> str:
+        return str(self._image.__html__())
+
+    def __str__(self) -> str:
+        return "(hình ảnh)"
+
+
+def _pictures_placed(value: Any, template: Any) -> Any:
+    """The context with each picture made something its tag prints as that picture."""
+    from docxtpl import InlineImage
+
+    if is_picture(value):
+        width = Cm(getattr(value, "width_cm", PICTURE_CM))
+        return _Shown(InlineImage(template, io.BytesIO(value), width=width))
+    if isinstance(value, Mapping):
+        return {k: _pictures_placed(v, template) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_pictures_placed(v, template) for v in value]
+    return value
 
 
 def _environment(*, strict: bool) -> Any:
@@ -81,7 +141,11 @@ def fill(content: bytes, context: Mapping[str, Any], *, strict: bool = False) ->
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(io.BytesIO(content))
-    template.render(dict(context), jinja_env=_environment(strict=strict), autoescape=True)
+    template.render(
+        _pictures_placed(dict(context), template),
+        jinja_env=_environment(strict=strict),
+        autoescape=True,
+    )
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
@@ -157,19 +221,64 @@ def _tag_error(exc: Exception) -> str:
 # --- the starting template ------------------------------------------------------------------------
 
 
-def _tagged_context(kind: Kind) -> dict[str, Any]:
+def _placeholder(tag: str) -> Picture:
+    """A picture standing for a picture field in the built-in layout, unlike every other one (a
+    QR code of its tag), so that the starting template can put the tag where it was drawn."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(tag, error="l").save(out, kind="png", scale=1, border=0)
+    return Picture(out.getvalue())
+
+
+def _tagged_context(kind: Kind) -> tuple[dict[str, Any], dict[bytes, str]]:
     """A context whose values are the template tags themselves ("{{ cluster }}"); a list has two
-    rows, marked apart, so that what the layout repeats per row can be found and made a loop."""
+    rows, marked apart, so that what the layout repeats per row can be found and made a loop. A
+    picture field gets a placeholder picture instead; the second dict gives each one's tag."""
     context: dict[str, Any] = {}
+    pictures: dict[bytes, str] = {}
+
+    def value(tag: str, example: Any) -> Any:
+        if not is_picture(example):
+            return tag
+        placeholder = _placeholder(tag)
+        pictures[bytes(placeholder)] = tag
+        return placeholder
+
     for f in kind.fields:
         if f.is_list:
             context[f.key] = [
-                {child.key: f"{mark}{{{{ {LOOP}.{child.key} }}}}" for child in f.children}
+                {
+                    child.key: value(f"{mark}{{{{ {LOOP}.{child.key} }}}}", child.example)
+                    for child in f.children
+                }
                 for mark in (MARK.format(f.key), SECOND.format(f.key))
             ]
         else:
-            context[f.key] = f"{{{{ {f.key} }}}}"
-    return context
+            context[f.key] = value(f"{{{{ {f.key} }}}}", f.example)
+    return context, pictures
+
+
+def _pictures_as_tags(doc: Any, pictures: Mapping[bytes, str]) -> None:
+    """Each placeholder picture the layout drew replaced by its tag, as text in its place."""
+    part = doc.part
+    dropped: set[str] = set()
+    for drawing in list(doc.element.body.iter(qn("w:drawing"))):
+        blip = next(drawing.iter(qn("a:blip")), None)
+        rid = blip.get(qn("r:embed")) if blip is not None else None
+        image = part.related_parts.get(rid) if rid else None
+        tag = pictures.get(image.blob) if image is not None else None
+        if rid is None or tag is None:
+            continue
+        text = OxmlElement("w:t")
+        text.set(qn("xml:space"), "preserve")
+        text.text = tag
+        drawing.addprevious(text)
+        drawing.getparent().remove(drawing)
+        dropped.add(rid)
+    still = {b.get(qn("r:embed")) for b in doc.element.body.iter(qn("a:blip"))}
+    for rid in dropped - still:
+        del part.rels[rid]
 
 
 def _generic(kind: Kind) -> Document:
@@ -303,25 +412,35 @@ def _loop(doc: Any, key: str) -> None:
 
 
 def _restore_case(text: str, tags: Mapping[str, str]) -> str:
-    """Tags put in capitals by the layout ("{{ ISSUER }}" in a header) back as written."""
+    """Tags as they were written, where the layout changed their case. A value's tag the layout
+    put in capitals ("{{ ISSUER }}" in a header) prints its value in capitals, as the layout does
+    ("{{ issuer|upper }}"): Decree 30 writes the issuing body in capitals."""
+
+    def restored(match: re.Match[str]) -> str:
+        found = match.group(0)
+        tag = tags.get(found.lower(), found)
+        if match.group(1) and found != tag and found == tag.upper():
+            return f"{{{{ {tag[3:-3]}|upper }}}}"
+        return tag
+
     return re.sub(
-        r"\{\{ ([A-Za-z_][A-Za-z0-9_.]*) \}\}|\u27e6([A-Za-z0-9_#]+)\u27e7",
-        lambda m: tags.get(m.group(0).lower(), m.group(0)),
-        text,
+        r"\{\{ ([A-Za-z_][A-Za-z0-9_.]*) \}\}|\u27e6([A-Za-z0-9_#]+)\u27e7", restored, text
     )
 
 
 def starter(kind: Kind) -> bytes:
     """A DOCX to start a replacement template from: the built-in layout with a tag where each
-    value goes, list rows wrapped in loops; a plain list of the fields when the built-in layout
-    cannot be built from tags."""
+    value goes (a picture's tag where the picture goes), list rows wrapped in loops; a plain list
+    of the fields when the built-in layout cannot be built from tags."""
     from documents import render
 
+    context, pictures = _tagged_context(kind)
     try:
-        document = kind.build(_tagged_context(kind))
+        document = kind.build(context)
     except Exception:  # a layout may compute with its values; tags are not numbers
         document = _generic(kind)
     doc = open_docx(io.BytesIO(render.docx(document)))
+    _pictures_as_tags(doc, pictures)
     tags: dict[str, str] = {}
     for f in kind.fields:
         tags[f"{{{{ {f.key} }}}}".lower()] = f"{{{{ {f.key} }}}}"

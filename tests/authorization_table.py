@@ -1119,15 +1119,17 @@ PAGES += [
         args=obj("decision"),
         sides=DECISION,
     ),
+    # Printing issues codes and counts prints: a POST, by those who act for the issuer (a GET
+    # goes back to the decision's certificates page).
     page(
         "certificates:print",
-        get=grant("certificate.print", "own"),
+        post=grant("certificate.print", "own"),
         args=obj("decision"),
         sides=DECISION,
     ),
     page(
         "certificates:print-docx",
-        get=grant("certificate.print", "own"),
+        post=grant("certificate.print", "own"),
         args=obj("decision"),
         sides=DECISION,
     ),

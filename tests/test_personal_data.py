@@ -631,7 +631,7 @@ def test_certificates_show_nothing_personal(
     """Bằng khen: the salutation, the name and the unit; no birth year, no ID number."""
     name = "certificates:print" if fmt == "pdf" else "certificates:print-docx"
 
-    response = as_user(persona).get(reverse(name, args=[world.decision.pk]))
+    response = as_user(persona).post(reverse(name, args=[world.decision.pk]))
 
     if persona not in HANDLERS:  # certificate.print: the commendation officers
         assert response.status_code == 403

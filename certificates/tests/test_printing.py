@@ -1,10 +1,13 @@
 """Printing a decision's certificates: one PDF page per recipient in force, each with its name
-(diacritics intact), its code and a QR code of its verify page; codes issued once and kept on
-every reprint; only the records within the officer's reach; the DOCX through the document
-service; who may print (a refused request changes nothing); the decision page's queries."""
+(diacritics intact), its unit at the time, its code and a QR code of its verify page; codes issued
+once and kept on every reprint; every recipient of the decision, printed by those who act for its
+issuer; the PDF and the DOCX through the document service (the issuer's template when it has
+one); printing is a POST; who may print (a refused request changes nothing); the decision page's
+queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -20,22 +23,29 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import User
+from accounts.models import Role, User
 from certificates import documents, rules, services
 from certificates.models import Certificate
 from certificates.tests.conftest import LONG_COLLECTIVE, World, keeper, person
+from conftest import make_user
 from core.models import AuditEvent
 from documents import registry, templating
 from documents.service import render_kind
 from orgs.models import Org
+from people.services import person_transfer
 from register import services as register_services
+from register.models import Record
 
 IN_FORCE = ["Nguyễn Thị Lan", "Đặng Quốc Hưng", LONG_COLLECTIVE, "Lương Thị Ngọc Ánh"]
 CODE_TEXT = re.compile(r"TD-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
 
 def print_pdf(client: Client, world: World) -> Any:
-    return client.get(reverse("certificates:print", args=[world.decision.pk]))
+    return client.post(reverse("certificates:print", args=[world.decision.pk]))
+
+
+def print_docx(client: Client, world: World) -> Any:
+    return client.post(reverse("certificates:print-docx", args=[world.decision.pk]))
 
 
 def pages_text(content: bytes) -> list[str]:
@@ -89,6 +99,49 @@ def test_it_prints_a_page_per_recipient_in_force(world: World, as_user: Any) -> 
     assert "Đạt danh hiệu “Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh” năm 2024" in " ".join(
         texts[3].split()
     )
+
+
+def move_lan_to_bac_giang_and_forget_her_unit_at_the_time(world: World, to_unit: Org) -> None:
+    """Lan has moved to Bắc Giang since, and her record (an old import) does not say where she
+    worked when the decision was made."""
+    assert world.lan.person is not None
+    person_transfer(
+        actor=keeper(), person=world.lan.person, to_unit=to_unit, start_date=dt.date(2025, 3, 1)
+    )
+    Record.objects.filter(pk=world.lan.pk).update(unit=None)
+
+
+def test_a_certificate_prints_the_unit_at_the_time_and_no_unit_when_unknown(
+    world: World, as_user: Any, snv_bac_giang: Org
+) -> None:
+    # Given Hưng, who has moved to Bắc Giang since, and Lan, whose unit at the time is unknown
+    assert world.hung.person is not None
+    person_transfer(
+        actor=keeper(),
+        person=world.hung.person,
+        to_unit=snv_bac_giang,
+        start_date=dt.date(2025, 3, 1),
+    )
+    move_lan_to_bac_giang_and_forget_her_unit_at_the_time(world, snv_bac_giang)
+    client = as_user("officer_thai_nguyen")
+
+    # When the certificates are printed, as PDF and as DOCX
+    texts = [" ".join(t.split()) for t in pages_text(print_pdf(client, world).content)]
+    document = docx.Document(io.BytesIO(print_docx(client, world).content))
+    lines = [p.text for p in document.paragraphs]
+
+    # Then Hưng's shows the unit he worked in then; Lan's has no unit line at all
+    assert "Đơn vị: Sở Nội vụ tỉnh Bắc Kạn" in texts[1]
+    assert "Bắc Giang" not in texts[1]
+    assert "Bà Nguyễn Thị Lan" in texts[0]
+    assert "Đơn vị" not in texts[0]
+    assert "Bắc Giang" not in texts[0]
+    assert "Đơn vị: Sở Nội vụ tỉnh Bắc Kạn" in lines
+    assert [line for line in lines if line.startswith("Đơn vị")] == [
+        "Đơn vị: Sở Nội vụ tỉnh Bắc Kạn",
+        "Đơn vị: Sở Nội vụ tỉnh Thái Nguyên",  # Ánh's
+    ]
+    assert not any("Bắc Giang" in line for line in lines)
 
 
 def test_the_pages_are_a4_landscape(world: World, as_user: Any) -> None:
@@ -214,20 +267,46 @@ def test_a_drawn_code_already_issued_is_drawn_again(
     assert Certificate.objects.count() == 4  # Lan's code stays; the three others are new
 
 
-def test_only_the_records_within_reach_are_printed(
-    world: World, as_user: Any, person_bac_giang: Any
+def test_the_issuers_officer_prints_every_recipient_wherever_they_work_now(
+    world: World, as_user: Any, person_bac_giang: Any, snv_bac_giang: Org
 ) -> None:
+    # Given a recipient who works in Bắc Giang and one who has moved there since the decision
     other = register_services.record_add(
         actor=keeper(), decision=world.decision, code="BK_BO", year=2024, person=person_bac_giang
     )
+    assert world.lan.person is not None
+    person_transfer(
+        actor=keeper(),
+        person=world.lan.person,
+        to_unit=snv_bac_giang,
+        start_date=dt.date(2025, 3, 1),
+    )
     client = as_user("officer_thai_nguyen")
+
+    # When Thái Nguyên's officer prints the province's decision
     texts = pages_text(print_pdf(client, world).content)
-    assert len(texts) == 4
-    assert all("Trần Văn Hùng" not in t for t in texts)
-    assert not Certificate.objects.filter(record=other).exists()
+
+    # Then both are printed, each with the unit they worked in when the decision was made
+    assert len(texts) == 5
+    flat = [" ".join(t.split()) for t in texts]
+    assert "Bà Nguyễn Thị Lan" in flat[0]
+    assert "Đơn vị: Sở Nội vụ tỉnh Thái Nguyên" in flat[0]
+    assert "Bắc Giang" not in flat[0]
+    assert "Ông Trần Văn Hùng" in flat[4]
+    assert "Đơn vị: Sở Nội vụ tỉnh Bắc Giang" in flat[4]
+    assert set(codes_by_record(world)) == {
+        world.lan.pk,
+        world.hung.pk,
+        world.room.pk,
+        world.anh.pk,
+        other.pk,
+    }
     page = client.get(reverse("certificates:decision", args=[world.decision.pk]))
-    assert page.context["hidden"] == 1
-    assert "Trần Văn Hùng" not in page.content.decode()
+    assert [row["name"] for row in page.context["rows"]] == [
+        *IN_FORCE,
+        "Phùng Thị Thu",
+        "Trần Văn Hùng",
+    ]
 
 
 def test_nothing_to_print_sends_back_to_the_decision_page(world: World, as_user: Any) -> None:
@@ -254,8 +333,19 @@ def test_the_decision_page_lists_recipients_with_their_codes(world: World, as_us
     client = as_user("officer_thai_nguyen")
     url = reverse("certificates:decision", args=[world.decision.pk])
     page = client.get(url).content.decode()
-    assert reverse("certificates:print", args=[world.decision.pk]) in page
-    assert reverse("certificates:print-docx", args=[world.decision.pk]) in page
+    # Printing is a POST: the buttons of a form with the page's CSRF token.
+    pdf, docx_url = (
+        reverse(path, args=[world.decision.pk])
+        for path in ("certificates:print", "certificates:print-docx")
+    )
+    form = re.search(
+        rf'<form method="post" action="{pdf}" class="actions">(.*?)</form>', page, re.S
+    )
+    assert form is not None
+    assert 'name="csrfmiddlewaretoken"' in form.group(1)
+    assert '<button class="button" type="submit">' in form.group(1)
+    assert f'type="submit" formaction="{docx_url}">' in form.group(1)
+    assert f'href="{pdf}"' not in page and f'href="{docx_url}"' not in page
     assert not CODE_TEXT.findall(page)  # no code before the first printing
     print_pdf(client, world)
     response = client.get(url)
@@ -301,7 +391,7 @@ def test_the_decision_page_needs_the_same_queries_for_more_recipients(
 
 def test_the_docx_has_a_page_and_a_qr_code_per_recipient(world: World, as_user: Any) -> None:
     client = as_user("officer_thai_nguyen")
-    response = client.get(reverse("certificates:print-docx", args=[world.decision.pk]))
+    response = print_docx(client, world)
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -353,7 +443,8 @@ def test_the_context_is_made_of_plain_values(world: World, rf: Any) -> None:
     )
     context = documents.certificate_context(world.decision, records, rf.get("/"))
     first = context["certificates"][0]
-    assert first["qr_png"].startswith(b"\x89PNG")
+    assert first["qr_png"] == documents.qr_png(first["verify_url"])
+    assert first["qr_png"].width_cm == 2.5  # a picture a template prints 2.5 cm wide
     assert first["verify_url"] == f"http://testserver/verify/{first['code']}/"
     assert {k: v for k, v in first.items() if k not in {"qr_png", "code", "verify_url"}} == {
         "paper": "BẰNG KHEN",
@@ -361,6 +452,7 @@ def test_the_context_is_made_of_plain_values(world: World, rf: Any) -> None:
         "salutation": "Bà",
         "name": "Nguyễn Thị Lan",
         "unit": "Sở Nội vụ tỉnh Thái Nguyên",
+        "unit_line": "Đơn vị: Sở Nội vụ tỉnh Thái Nguyên",
         "collective": False,
         "award": "Bằng khen cấp bộ, ban, ngành, tỉnh",
         "year": "2024",
@@ -384,6 +476,12 @@ def test_the_context_is_made_of_plain_values(world: World, rf: Any) -> None:
 PATHS = ["certificates:decision", "certificates:print", "certificates:print-docx"]
 
 
+def request(client: Client, path: str, world: World) -> Any:
+    """The page with a GET, printing with a POST (as the page's buttons do)."""
+    url = reverse(path, args=[world.decision.pk])
+    return client.get(url) if path == "certificates:decision" else client.post(url)
+
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(
     "persona", ["member_bac_kan", "viewer_bac_giang", "outsider", "council_member"]
@@ -393,7 +491,7 @@ def test_those_without_the_print_right_are_refused(
 ) -> None:
     client = as_user(persona)
     before = state()
-    response = client.get(reverse(path, args=[world.decision.pk]))
+    response = request(client, path, world)
     assert response.status_code == 403
     assert state() == before
 
@@ -405,33 +503,104 @@ def test_an_officer_of_another_province_does_not_find_the_decision(
     client = Client()
     client.force_login(officer_bac_giang)
     before = state()
-    assert client.get(reverse(path, args=[world.decision.pk])).status_code == 404
+    assert request(client, path, world).status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_officer_of_where_a_recipient_moved_does_not_print_the_decision(
+    world: World, officer_bac_giang: User, snv_bac_giang: Org, path: str
+) -> None:
+    # Given a recipient of Thái Nguyên's decision who has moved to Bắc Giang since
+    assert world.lan.person is not None
+    person_transfer(
+        actor=keeper(),
+        person=world.lan.person,
+        to_unit=snv_bac_giang,
+        start_date=dt.date(2025, 3, 1),
+    )
+    client = Client()
+    client.force_login(officer_bac_giang)
+    before = state()
+
+    # When Bắc Giang's officer opens the certificates or prints them
+    response = request(client, path, world)
+
+    # Then the decision is not theirs to print: not found, no code issued, nothing counted
+    assert response.status_code == 404
+    assert state() == before
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_officer_below_the_issuer_does_not_print_its_decision(
+    world: World, snv_thai_nguyen: Org, path: str
+) -> None:
+    # Sở Nội vụ's officer does not sign for the province's People's Committee.
+    client = Client()
+    client.force_login(make_user("canbo.snv.thainguyen", Role.OFFICER, snv_thai_nguyen))
+    before = state()
+    assert request(client, path, world).status_code == 404
     assert state() == before
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_an_anonymous_visitor_is_sent_to_sign_in(world: World, path: str) -> None:
     before = state()
-    response = Client().get(reverse(path, args=[world.decision.pk]))
+    response = request(Client(), path, world)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert state() == before
 
 
+@pytest.mark.parametrize("path", ["certificates:print", "certificates:print-docx"])
+def test_a_get_of_a_print_address_prints_nothing_and_goes_back_to_the_page(
+    world: World, as_user: Any, path: str
+) -> None:
+    # A link or a picture on another site cannot issue codes or count prints.
+    client = as_user("officer_thai_nguyen")
+    before = state()
+    response = client.get(reverse(path, args=[world.decision.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certificates:decision", args=[world.decision.pk])
+    assert state() == before
+    assert Certificate.objects.count() == 0
+
+
+def test_printing_needs_the_pages_csrf_token(world: World, officer_thai_nguyen: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_thai_nguyen)
+    before = state()
+    forged = client.post(reverse("certificates:print", args=[world.decision.pk]))
+    assert forged.status_code == 403
+    assert state() == before
+    page = client.get(reverse("certificates:decision", args=[world.decision.pk]))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    response = client.post(
+        reverse("certificates:print", args=[world.decision.pk]),
+        {"csrfmiddlewaretoken": token.group(1)},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
 def test_an_unknown_decision_is_not_found(world: World, as_user: Any) -> None:
-    assert (
-        as_user("admin_user").get(reverse("certificates:print", args=[999999])).status_code == 404
+    assert as_user("admin_user").post(reverse("certificates:print", args=[999999])).status_code == (
+        404
     )
 
 
-def test_the_service_refuses_who_may_not_print(world: World, member_bac_kan: User) -> None:
+def test_the_service_refuses_who_may_not_print(
+    world: World, member_bac_kan: User, officer_bac_giang: User
+) -> None:
     before = state()
-    with pytest.raises(PermissionDenied):
-        services.certificates_issue(actor=member_bac_kan, decision=world.decision)
-    with pytest.raises(PermissionDenied):
-        services.certificates_printed(
-            actor=member_bac_kan, decision=world.decision, certificates=[], fmt="pdf"
-        )
+    for actor in (member_bac_kan, officer_bac_giang):
+        with pytest.raises(PermissionDenied):
+            services.certificates_issue(actor=actor, decision=world.decision)
+        with pytest.raises(PermissionDenied):
+            services.certificates_printed(
+                actor=actor, decision=world.decision, certificates=[], fmt="pdf"
+            )
     assert state() == before
 
 

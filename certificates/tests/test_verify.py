@@ -12,12 +12,15 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from certificates import rules, services, throttle
 from certificates.models import Certificate
 from certificates.tests.conftest import World, keeper
 from core.models import AuditEvent
+from people.services import person_transfer
 from register import services as register_services
+from register.models import Record
 
 PERSONAL = ("1985", "019185000123", "Tày", "Chuyên viên", "Bà ", "Nữ")
 
@@ -30,6 +33,11 @@ def issued(world: World) -> World:
 
 def code_of(record: Any) -> str:
     return Certificate.objects.get(record=record).display_code
+
+
+def vi(text: str) -> str:
+    with translation.override("vi"):
+        return translation.gettext(text)
 
 
 def verify(code: str, client: Client | None = None, **extra: Any) -> Any:
@@ -65,6 +73,38 @@ def test_it_shows_what_a_valid_certificate_says(issued: World) -> None:
         assert text in page
     assert 'class="verify-verdict verify-valid"' in page
     assert "verify-revoked" not in page
+
+
+def test_it_shows_the_unit_at_the_time_and_no_unit_when_unknown(
+    issued: World, snv_bac_giang: Any
+) -> None:
+    # Given Lan, who has moved to Bắc Giang since, on a record that does not say her unit then
+    assert issued.lan.person is not None
+    person_transfer(
+        actor=keeper(),
+        person=issued.lan.person,
+        to_unit=snv_bac_giang,
+        start_date=dt.date(2025, 3, 1),
+    )
+    Record.objects.filter(pk=issued.lan.pk).update(unit=None)
+    # and Hưng, who moved too, on a record that does
+    assert issued.hung.person is not None
+    person_transfer(
+        actor=keeper(),
+        person=issued.hung.person,
+        to_unit=snv_bac_giang,
+        start_date=dt.date(2025, 3, 1),
+    )
+
+    lan, hung = verify(code_of(issued.lan)), verify(code_of(issued.hung))
+
+    # Then Lan's page has no unit (not where she works now), Hưng's the unit he worked in then
+    assert lan.context["facts"]["unit"] == ""
+    page = lan.content.decode()
+    assert "Bắc Giang" not in page
+    assert f"<dt>{vi('Unit')}</dt>" not in page
+    assert hung.context["facts"]["unit"] == "Sở Nội vụ tỉnh Bắc Kạn"
+    assert "Bắc Giang" not in hung.content.decode()
 
 
 def test_it_says_nothing_personal(issued: World) -> None:

@@ -124,13 +124,15 @@ def test_the_starting_template_is_the_built_in_layout_with_its_tags():
     content = templating.starter(KIND)
     templating.check(content, KIND)  # accepted as it is
     text = docx_text(content)
-    assert "{{ above }}\n{{ issuer }}" in text.replace("\n\n", "\n")  # header tags, not capitals
+    # The header prints the issuing body in capitals, as the built-in layout does (Decree 30).
+    assert "{{ above|upper }}\n{{ issuer|upper }}" in text.replace("\n\n", "\n")
     assert "Tổng kết công tác thi đua, khen thưởng năm {{ year }}" in text
     assert "STT | Đơn vị | Điểm\n{%tr for item in members %} |  | \n" in text
     assert "{{ item.rank }} | {{ item.name }} | {{ item.score }}\n{%tr endfor %} |  | " in text
     assert "\u27e6" not in text
     filled = docx_text(templating.fill(content, CONTEXT))
-    assert "SỞ NỘI VỤ" not in filled  # the officer's tags print the value as given
+    assert "UBND TỈNH THÁI NGUYÊN\nSỞ NỘI VỤ" in filled.replace("\n\n", "\n")
+    assert "Sở Nội vụ" not in filled
     assert "STT | Đơn vị | Điểm\n1 | Thanh Hóa | 95,5\n2 | Nghệ An | 93\n3 | Hà Tĩnh" in filled
     assert filled == docx_text(templating.fill(content, CONTEXT))
 

@@ -127,9 +127,23 @@ def test_dashboard_filtered_to_2024_excel_certificates_printed_and_a_code_verifi
         page.get_by_role("link", name=vi("Certificates and verification codes")).click()
     screenshot(page, "certificates-decision")
     axe.scan(page, "certificates-decision")
-    # The browser shows the PDF in its viewer: fetch what the link gives, with the session's cookies.
-    link = page.get_by_role("link", name=vi("Print the certificates"))
-    response = page.request.get(link.get_attribute("href") or "")
+    # Printing is a button (a POST with the page's CSRF token). The browser shows the PDF in its
+    # viewer, which hides the bytes from the page: the request the button makes is passed on to
+    # the server unchanged and its answer kept on the way back.
+    certificates_page = page.url
+    answers: list[Any] = []
+
+    def keep(route: Any) -> None:
+        answers.append(route.fetch())
+        route.fulfill(response=answers[-1])
+
+    page.route("**/print.pdf", keep)
+    with page.expect_response(lambda r: r.url.endswith("/print.pdf")) as printed:
+        page.get_by_role("button", name=vi("Print the certificates")).click()
+    page.unroute("**/print.pdf")
+    assert printed.value.request.method == "POST"
+    assert len(answers) == 1
+    response = answers[0]
     assert response.ok and response.headers["content-type"] == "application/pdf"
     (tmp_path / "bang-khen.pdf").write_bytes(response.body())
     reader = PdfReader(io.BytesIO(response.body()))
@@ -140,7 +154,7 @@ def test_dashboard_filtered_to_2024_excel_certificates_printed_and_a_code_verifi
     assert all(
         sum(c.code.replace("-", "") in text for c in certificates) == 1 for text in printed
     ), "each page carries exactly one of the codes"
-    page.reload()
+    page.goto(certificates_page)
     expect(page.locator("main table")).to_contain_text(first.display_code)
 
     # A member of the public, on a phone and not signed in, types the code.
