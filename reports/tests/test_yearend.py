@@ -628,5 +628,7 @@ def test_proposals_by_rank_without_a_recorded_vote_are_told_as_such(
         ),
     ],
 )
-def test_the_movements_sentence_never_counts_zero(launched: str, joined: str, sentence: str) -> None:
+def test_the_movements_sentence_never_counts_zero(
+    launched: str, joined: str, sentence: str
+) -> None:
     assert yearend._movements_text(launched, joined) == sentence

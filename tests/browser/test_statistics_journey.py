@@ -150,9 +150,9 @@ def test_dashboard_filtered_to_2024_excel_certificates_printed_and_a_code_verifi
     certificates = list(Certificate.objects.filter(record__decision=decision).order_by("pk"))
     assert len(reader.pages) == decision.n == len(certificates)
     first = certificates[0]
-    printed = [p.extract_text().replace("-", "").replace(" ", "") for p in reader.pages]
+    page_texts = [p.extract_text().replace("-", "").replace(" ", "") for p in reader.pages]
     assert all(
-        sum(c.code.replace("-", "") in text for c in certificates) == 1 for text in printed
+        sum(c.code.replace("-", "") in text for c in certificates) == 1 for text in page_texts
     ), "each page carries exactly one of the codes"
     page.goto(certificates_page)
     expect(page.locator("main table")).to_contain_text(first.display_code)
