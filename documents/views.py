@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions
 from core.errors import DomainError
-from documents import forms, registry, selectors, service, services, templating
+from documents import forms, registry, selectors, service, services, starters
 from documents import render as renderer
 from documents.models import DocumentTemplate
 from documents.registry import Kind
@@ -145,7 +145,7 @@ def kind_starter(request: HttpRequest, kind: str) -> HttpResponse:
     """A DOCX to start a template from: the built-in layout with the tags in place."""
     permissions.require(request.user, "document.template")
     spec = _kind(kind)
-    return _attachment(templating.starter(spec), renderer.DOCX_TYPE, f"mau-{spec.key}.docx")
+    return _attachment(starters.starter(spec), renderer.DOCX_TYPE, f"mau-{spec.key}.docx")
 
 
 @login_required

@@ -121,9 +121,9 @@ class World:
 
     def document_layout(self) -> ContentFile[bytes]:
         """The starter DOCX of a decision, as an officer would upload it."""
-        from documents import registry, templating
+        from documents import registry, starters
 
-        return ContentFile(templating.starter(registry.get("decision")), name="mau.docx")
+        return ContentFile(starters.starter(registry.get("decision")), name="mau.docx")
 
     def report_layout(self) -> ContentFile[bytes]:
         """The built-in statistical report layout, as an officer would upload it."""

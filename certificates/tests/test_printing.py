@@ -29,7 +29,7 @@ from certificates.models import Certificate
 from certificates.tests.conftest import LONG_COLLECTIVE, World, keeper, person
 from conftest import make_user
 from core.models import AuditEvent
-from documents import registry, templating
+from documents import registry, starters
 from documents.service import render_kind
 from orgs.models import Org
 from people.services import person_transfer
@@ -426,7 +426,7 @@ def test_the_kind_is_registered_with_the_document_service() -> None:
     assert example.landscape is True
     assert "Nguyễn Thị Lan" in example.text()
     assert "TD-7K3M-9QXA-2F8B" in example.text()
-    assert templating.starter(kind).startswith(b"PK")  # a template to start from
+    assert starters.starter(kind).startswith(b"PK")  # a template to start from
     content, content_type, name = render_kind("certificate", kind.example_context(), fmt="pdf")
     assert (content[:5], content_type, name) == (
         b"%PDF-",

@@ -29,7 +29,7 @@ from certificates.tests.test_printing import (
     print_docx,
     print_pdf,
 )
-from documents import registry, templating
+from documents import registry, starters
 from documents import services as document_services
 from documents.models import DocumentTemplate
 from orgs.models import Org
@@ -46,7 +46,7 @@ needs_zbar = pytest.mark.skipif(
 def province_template() -> bytes:
     """The certificate's starting template as the province's officer edits it in Word: a line
     of the province's own on each page."""
-    document = docx.Document(io.BytesIO(templating.starter(registry.get("certificate"))))
+    document = docx.Document(io.BytesIO(starters.starter(registry.get("certificate"))))
     edited = 0
     for paragraph in document.paragraphs:
         for run in paragraph.runs:

@@ -42,7 +42,7 @@ from clusters.services import (
     meeting_create,
 )
 from conftest import make_user
-from documents import registry, templating
+from documents import registry, starters, templating
 from documents import services as document_services
 from orgs.models import Org
 from people.models import Category
@@ -453,7 +453,7 @@ def test_the_meeting_page_links_the_draft_minutes(meeting: Meeting, focal_son_la
 def test_the_starting_templates_are_accepted_and_whole(db: Any, key: str) -> None:
     kind = registry.get(key)
 
-    content = templating.starter(kind)
+    content = starters.starter(kind)
 
     templating.check(content, kind)  # no error
     tables = open_docx(io.BytesIO(content)).element.body.iter(qn("w:tbl"))

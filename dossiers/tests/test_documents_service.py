@@ -22,7 +22,7 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from accounts.models import User
-from documents import registry, templating
+from documents import registry, starters, templating
 from documents import service as document_service
 from documents import services as document_services
 from dossiers import documents, services
@@ -215,7 +215,7 @@ def test_the_detail_pages_link_the_pdfs(
 def test_the_starting_templates_are_accepted_as_they_are(db: Any, key: str) -> None:
     kind = registry.get(key)
 
-    templating.check(templating.starter(kind), kind)  # no error
+    templating.check(starters.starter(kind), kind)  # no error
 
 
 def template(*paragraphs: str) -> SimpleUploadedFile:

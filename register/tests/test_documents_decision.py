@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from core.text import number_text
-from documents import registry, templating
+from documents import registry, starters, templating
 from documents import services as document_services
 from orgs.models import Org
 from people.models import Category, Person
@@ -337,7 +337,7 @@ def test_the_decisions_page_links_its_documents_and_keeps_the_certificates(
 def test_the_starting_template_is_accepted_as_it_is(db: Any) -> None:
     kind = registry.get(documents.KEY)
 
-    content = templating.starter(kind)
+    content = starters.starter(kind)
 
     templating.check(content, kind)  # no error
     assert "{%tr for item in recipients %}" in "\n".join(docx_lines(content))

@@ -32,7 +32,7 @@ from clusters.services import (
 )
 from conftest import make_user
 from core.text import number_text
-from documents import registry, templating
+from documents import registry, starters, templating
 from documents import services as document_services
 from orgs.models import Org
 from votes import minutes, services, views
@@ -289,7 +289,7 @@ def test_the_pdf_is_one_page_with_its_diacritics_intact(
 def test_the_starting_template_is_accepted_as_it_is(db: Any) -> None:
     kind = registry.get(minutes.KEY)
 
-    templating.check(templating.starter(kind), kind)  # no error
+    templating.check(starters.starter(kind), kind)  # no error
     assert kind.build(kind.example_context()).filename == "bien-ban-kiem-phieu-12"
 
 
