@@ -871,22 +871,31 @@ def _loops(doc: Any) -> set[str]:
     return set(re.findall(r"\{%(?:p|tr)? ?for " + LOOP + r" in ([A-Za-z_][A-Za-z0-9_]*) %\}", text))
 
 
-def _either(kind: Kind, tokens: _Tokens, found: _Conditions, body: Any, lists: list[str]) -> None:
-    """What the layout prints when any of some lists has rows ("if a or b"): gone with every list
-    empty though no list alone made it go; printed under the lists with which it prints alone."""
-    none = _Variant(empty=frozenset((key, "") for key in lists))
-    drafted = _drafted(kind, tokens, none)
+def _differences(kind: Kind, tokens: _Tokens, variant: _Variant, body: Any) -> _Conditions | None:
+    """What changes in the layout between the full values (`body`) and `variant`; None when the
+    layout cannot be laid out with the variant."""
+    drafted = _drafted(kind, tokens, variant)
     if drafted is None:
-        return
-    scratch = _Conditions()
-    scratch.compare(
-        _View(tokens, none),
+        return None
+    found = _Conditions()
+    found.compare(
+        _View(tokens, variant),
         _View(tokens, None),
         body,
         drafted[0].element.body,
         frozenset(),
         frozenset(),
     )
+    return found
+
+
+def _either(kind: Kind, tokens: _Tokens, found: _Conditions, body: Any, lists: list[str]) -> None:
+    """What the layout prints when any of some lists has rows ("if a or b"): gone with every list
+    empty though no list alone made it go; printed under the lists with which it prints alone."""
+    none = _Variant(empty=frozenset((key, "") for key in lists))
+    scratch = _differences(kind, tokens, none, body)
+    if scratch is None:
+        return
     names = set(lists)
     unexplained = [
         e for e in scratch.on if not any(clause <= names for clause in found.on.get(e, ()))
@@ -896,18 +905,9 @@ def _either(kind: Kind, tokens: _Tokens, found: _Conditions, body: Any, lists: l
     alone: dict[str, set[Any]] = {}
     for key in lists:
         variant = _Variant(empty=frozenset((k, "") for k in lists if k != key))
-        drafted = _drafted(kind, tokens, variant)
-        if drafted is None:
+        check = _differences(kind, tokens, variant, body)
+        if check is None:
             continue
-        check = _Conditions()
-        check.compare(
-            _View(tokens, variant),
-            _View(tokens, None),
-            body,
-            drafted[0].element.body,
-            frozenset(),
-            frozenset(),
-        )
         alone[key] = set(check.on)
     for element in unexplained:
         clause = frozenset(key for key, gone in alone.items() if element not in gone)
@@ -956,19 +956,10 @@ def _alternatives(kind: Kind, tokens: _Tokens, found: _Conditions, body: Any) ->
         variant = _Variant(
             equal=frozenset(pair for pair, bit in zip(pairs, bits, strict=True) if bit)
         )
-        drafted = _drafted(kind, tokens, variant)
-        if drafted is None:
+        scratch = _differences(kind, tokens, variant, body)
+        if scratch is None:
             possible.discard(bits)  # cannot happen: the layout does not lay it out
             continue
-        scratch = _Conditions()
-        scratch.compare(
-            _View(tokens, variant),
-            _View(tokens, None),
-            body,
-            drafted[0].element.body,
-            frozenset(),
-            frozenset(),
-        )
         for element in scratch.on:
             gone.setdefault(element, set()).add(bits)
         for paragraph, lines in scratch.lines.items():
